@@ -1,0 +1,77 @@
+/*
+ * api.h - shared by the handlers of src/api: records to and from JSON, scopes from
+ * grants, and the handlers the route table names.
+ */
+#ifndef GR_API_H
+#define GR_API_H
+
+#include "../core/geo.h"
+#include "../http/http.h"
+
+/* Fill vals (k->n_fields entries, zeroed here) from a JSON object. Unknown keys, wrong
+ * types and, with `skip`, the keys listed there (NULL-terminated) are handled: unknown
+ * or mistyped keys reply 400 naming the field and return false. Strings point into obj. */
+bool gr_api_values(struct gr_req *r, const struct gr_kind *k, json_t *obj, struct gr_value *vals,
+                   const char *const *skip);
+/* A record as JSON, personal fields masked unless the caller may see them. */
+json_t *gr_api_record(struct gr_req *r, const struct gr_kind *k, const struct gr_row *row);
+/* A node as the contract shapes it: id, parent_id, level, code, name, center. */
+json_t *gr_api_node(const struct gr_row *row);
+/* Read a node and encode it (NULL when missing). */
+json_t *gr_api_node_by_id(struct gr_req *r, int64_t id);
+/* Fill q's access scopes for act on kind k from the caller's grants. */
+void gr_api_scopes(struct gr_req *r, enum gr_kind_id k, enum gr_action act, struct gr_query *q);
+/* Reply for a validation failure from core or the store. */
+void gr_api_verr(struct gr_req *r, enum gr_err e, const struct gr_verr *ve);
+/* Read access to a record of kind k: replies 404 and returns false when it is missing or
+ * outside the caller's scope. */
+bool gr_api_visible(struct gr_req *r, const struct gr_kind *k, int64_t id, struct gr_anc *anc);
+
+/* The generic handlers' bodies, for kinds with routes of their own (nodes). */
+void gr_api_list(struct gr_req *r, const struct gr_kind *k);
+/* Run a prepared query and reply with the list. */
+void gr_api_run_list(struct gr_req *r, const struct gr_kind *k, const struct gr_query *q);
+/* Create a record of kind k from obj (keys in skip ignored), inside the caller's
+ * transaction. Returns the new id, or 0 after replying with the error. */
+int64_t gr_api_create(struct gr_req *r, const struct gr_kind *k, json_t *obj,
+                      const char *const *skip);
+void gr_api_update(struct gr_req *r, const struct gr_kind *k, int64_t id, json_t *obj,
+                   const char *const *skip);
+void gr_api_delete(struct gr_req *r, const struct gr_kind *k, int64_t id);
+
+/* Handlers. */
+void gr_h_health(struct gr_req *r);
+void gr_h_metrics(struct gr_req *r);
+void gr_h_meta(struct gr_req *r);
+void gr_h_session_create(struct gr_req *r);
+void gr_h_session_get(struct gr_req *r);
+void gr_h_session_delete(struct gr_req *r);
+void gr_h_users_create(struct gr_req *r);
+void gr_h_users_list(struct gr_req *r);
+void gr_h_users_get(struct gr_req *r);
+void gr_h_tokens_create(struct gr_req *r);
+void gr_h_nodes_list(struct gr_req *r);
+void gr_h_nodes_create(struct gr_req *r);
+void gr_h_nodes_get(struct gr_req *r);
+void gr_h_nodes_children(struct gr_req *r);
+void gr_h_nodes_boundary_get(struct gr_req *r);
+void gr_h_nodes_boundary_put(struct gr_req *r);
+void gr_h_nodes_coverage(struct gr_req *r);
+void gr_h_geo(struct gr_req *r);
+void gr_h_locate(struct gr_req *r);
+void gr_h_records_list(struct gr_req *r);
+void gr_h_records_create(struct gr_req *r);
+void gr_h_records_get(struct gr_req *r);
+void gr_h_records_update(struct gr_req *r);
+void gr_h_records_delete(struct gr_req *r);
+void gr_h_nodes_update(struct gr_req *r);
+void gr_h_nodes_delete(struct gr_req *r);
+
+/* GeoJSON geometry (Polygon or MultiPolygon, or a Feature holding one) to a shape.
+ * Returns GR_EINVAL with *why set on bad input. The shape's rings are malloc'd. */
+enum gr_err gr_geojson_shape(json_t *geo, struct gr_shape *out, const char **why);
+/* The shape as GeoJSON geometry text (Polygon, or MultiPolygon for several outer rings);
+ * rings are closed. The caller frees it. */
+char *gr_geojson_text(const struct gr_shape *s);
+
+#endif

@@ -1,0 +1,58 @@
+/* cmd_serve.c - `grassroots serve`: the API and the web app over HTTP. */
+#include <stdio.h>
+#include <string.h>
+
+#include "../base/log.h"
+#include "../http/http.h"
+#include "cli.h"
+
+static const char help[] =
+    "usage: grassroots serve --db FILE [--listen HOST:PORT] [--threads N] [--web DIR] [--quiet]\n"
+    "\n"
+    "Serve the JSON API (/api/v1), /healthz, /metrics and the web app until SIGTERM.\n"
+    "  --db FILE          the database (made by `grassroots init` or `grassroots demo`)\n"
+    "  --listen HOST:PORT address to listen on (default 127.0.0.1:8080; port 0 picks one)\n"
+    "  --threads N        worker threads (default 2)\n"
+    "  --web DIR          serve the web app from DIR instead of the embedded copy\n"
+    "  --quiet            no log line per request\n";
+
+int gr_cmd_serve(int argc, char **argv)
+{
+    const char *db = NULL, *listen = "127.0.0.1:8080", *threads = "2", *web = NULL, *quiet = NULL;
+    const struct gr_opt opts[] = {{"--db", true, &db},           {"--listen", true, &listen},
+                                  {"--threads", true, &threads}, {"--web", true, &web},
+                                  {"--quiet", false, &quiet},    {NULL, false, NULL}};
+    int n_pos;
+    bool want_help;
+    if (!gr_cli_parse(argc, argv, opts, NULL, 0, &n_pos, &want_help))
+        return GR_EXIT_USAGE;
+    if (want_help) {
+        fputs(help, stdout);
+        return GR_EXIT_OK;
+    }
+    if (!db) {
+        fprintf(stderr, "grassroots serve: --db is required\n%s", help);
+        return GR_EXIT_USAGE;
+    }
+    char host[64];
+    const char *colon = strrchr(listen, ':');
+    int64_t port, nthreads;
+    if (!colon || (size_t)(colon - listen) >= sizeof(host) || colon == listen) {
+        fprintf(stderr, "grassroots serve: --listen must be HOST:PORT, e.g. 127.0.0.1:8080\n");
+        return GR_EXIT_USAGE;
+    }
+    memcpy(host, listen, (size_t)(colon - listen));
+    host[colon - listen] = '\0';
+    if (!gr_cli_int("--listen port", colon + 1, 0, 65535, &port) ||
+        !gr_cli_int("--threads", threads, 1, 256, &nthreads))
+        return GR_EXIT_USAGE;
+    struct gr_server_config cfg = {
+        .db_path = db,
+        .listen_host = host,
+        .port = (unsigned short)port,
+        .threads = (unsigned)nthreads,
+        .web_dir = web,
+        .quiet = quiet != NULL,
+    };
+    return gr_server_run(&cfg) == GR_OK ? GR_EXIT_OK : GR_EXIT_FAIL;
+}

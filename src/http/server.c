@@ -1,0 +1,723 @@
+/*
+ * server.c - libmicrohttpd glue: the access handler, routing, authentication, replies,
+ * the per-request log line, metrics, login throttling and clean shutdown.
+ *
+ * Threads: libmicrohttpd's pool; each worker opens its own store connection on first use
+ * (SQLite connections are single-threaded). A request gets its arena and body buffer on
+ * the first call, its body on the middle calls, and is dispatched on the last call so that
+ * keep-alive connections stay open.
+ */
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/log.h"
+#include "../core/geo.h"
+#include "http.h"
+#include "http_int.h"
+
+#define DEFAULT_BODY_LIMIT (1u << 20)
+#define MAX_URL 4096
+#define MAX_STORES 256
+#define THROTTLE_SLOTS 1024
+#define THROTTLE_WINDOW 900 /* seconds */
+#define THROTTLE_LOGIN_MAX 5
+#define THROTTLE_ADDR_MAX 30
+
+struct throttle_slot {
+    char key[96];
+    int failures;
+    time_t since;
+};
+
+struct gr_server {
+    struct gr_server_config cfg;
+    struct MHD_Daemon *daemon;
+    pthread_mutex_t lock; /* stores, throttle */
+    struct gr_store *stores[MAX_STORES];
+    size_t n_stores;
+    pthread_rwlock_t geo_lock;
+    struct gr_geoindex *geo;
+    struct throttle_slot throttle[THROTTLE_SLOTS];
+    atomic_uint_fast64_t n_requests, n_2xx, n_3xx, n_4xx, n_5xx, micros_total, in_flight;
+    atomic_uint_fast64_t n_login_failed, n_throttled;
+};
+
+static _Thread_local struct gr_store *tl_store;
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static struct gr_store *thread_store(struct gr_server *s)
+{
+    if (tl_store)
+        return tl_store;
+    struct gr_store *st;
+    if (gr_store_open(s->cfg.db_path, false, &st) != GR_OK)
+        return NULL;
+    pthread_mutex_lock(&s->lock);
+    if (s->n_stores < MAX_STORES)
+        s->stores[s->n_stores++] = st;
+    pthread_mutex_unlock(&s->lock);
+    tl_store = st;
+    return st;
+}
+
+/* ---- request input ---- */
+
+const char *gr_req_header(struct gr_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *gr_req_query(struct gr_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *gr_req_cookie(struct gr_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+/* ---- replies ---- */
+
+int gr_err_status(enum gr_err err)
+{
+    switch (err) {
+    case GR_OK: return 200;
+    case GR_EINVAL: return 400;
+    case GR_ENOTFOUND: return 404;
+    case GR_ECONFLICT: return 409;
+    case GR_EFORBIDDEN: return 403;
+    case GR_EAUTH: return 401;
+    case GR_ETOOBIG: return 413;
+    case GR_EBUSY: return 429;
+    case GR_EDB:
+    case GR_EIO:
+    case GR_EINTERNAL: return 500;
+    }
+    return 500;
+}
+
+void gr_reply_raw(struct gr_req *r, int status, const char *type, char *body, size_t len)
+{
+    if (r->resp) {
+        gr_log(GR_LOG_ERROR, "second reply on %s ignored", r->url);
+        free(body);
+        return;
+    }
+    r->status = status;
+    r->resp = body;
+    r->resp_len = len;
+    r->resp_type = type;
+    r->resp_static = false;
+}
+
+void gr_reply_static(struct gr_req *r, int status, const char *type, const void *body, size_t len)
+{
+    if (r->resp)
+        return;
+    r->status = status;
+    r->resp = (char *)body;
+    r->resp_len = len;
+    r->resp_type = type;
+    r->resp_static = true;
+}
+
+void gr_reply_json(struct gr_req *r, int status, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+    json_decref(body);
+    if (!s) {
+        gr_reply_error(r, GR_EINTERNAL, NULL, "could not encode the answer");
+        return;
+    }
+    gr_reply_raw(r, status, "application/json; charset=utf-8", s, strlen(s));
+}
+
+void gr_reply_error_code(struct gr_req *r, int status, const char *code, const char *field,
+                         const char *message)
+{
+    json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message ? message : code);
+    if (field)
+        json_object_set_new(e, "field", json_string(field));
+    gr_reply_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+void gr_reply_error(struct gr_req *r, enum gr_err err, const char *field, const char *message)
+{
+    static const char *const msgs[] = {
+        [GR_EINVAL] = "the request is invalid",
+        [GR_ENOTFOUND] = "no such record",
+        [GR_ECONFLICT] = "the request conflicts with the current state",
+        [GR_EFORBIDDEN] = "you may not do this",
+        [GR_EDB] = "the store failed; nothing was changed",
+        [GR_EIO] = "input/output failed",
+        [GR_ETOOBIG] = "the request is too big",
+        [GR_EAUTH] = "log in first",
+        [GR_EBUSY] = "too many attempts; try again later",
+        [GR_EINTERNAL] = "internal error",
+    };
+    if (err == GR_EDB || err == GR_EINTERNAL || err == GR_EIO)
+        gr_log(GR_LOG_ERROR, "%s %s: %s: %s", r->method == GR_GET ? "GET" : "write", r->url,
+               gr_strerror(err), r->st ? gr_store_errmsg(r->st) : "");
+    if (!message)
+        message = (err > 0 && err <= GR_EINTERNAL) ? msgs[err] : "error";
+    gr_reply_error_code(r, gr_err_status(err), gr_strerror(err), field, message);
+}
+
+void gr_reply_list(struct gr_req *r, json_t *items, bool more, int64_t last_id)
+{
+    json_t *next = json_null();
+    if (more) {
+        char c[32];
+        snprintf(c, sizeof(c), "%lld", (long long)last_id);
+        next = json_string(c);
+    }
+    gr_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next", next));
+}
+
+bool gr_req_int(struct gr_req *r, const char *name, int64_t lo, int64_t hi, int64_t def,
+                int64_t *out)
+{
+    const char *v = gr_req_query(r, name);
+    if (!v) {
+        *out = def;
+        return true;
+    }
+    int64_t x;
+    if (gr_parse_i64(v, strlen(v), &x) != GR_OK || x < lo || x > hi) {
+        char *msg = gr_arena_printf(&r->arena, "must be an integer from %lld to %lld",
+                                    (long long)lo, (long long)hi);
+        gr_reply_error(r, GR_EINVAL, name, msg);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+bool gr_req_page(struct gr_req *r, int *limit, int64_t *after)
+{
+    int64_t l, c;
+    if (!gr_req_int(r, "limit", 1, 500, 50, &l) || !gr_req_int(r, "cursor", 0, INT64_MAX, 0, &c))
+        return false;
+    *limit = (int)l;
+    *after = c;
+    return true;
+}
+
+bool gr_req_id(struct gr_req *r, size_t i, int64_t *id)
+{
+    const char *p = i < r->n_params ? r->params[i] : NULL;
+    if (!p || gr_parse_i64(p, strlen(p), id) != GR_OK || *id <= 0) {
+        gr_reply_error(r, GR_ENOTFOUND, NULL, "no such record");
+        return false;
+    }
+    return true;
+}
+
+/* Reject nesting deeper than max before jansson sees the text. */
+static bool depth_ok(const char *s, size_t n, int max)
+{
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (in_str) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_str = false;
+        } else if (c == '"') {
+            in_str = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max)
+                return false;
+        } else if (c == '}' || c == ']') {
+            depth--;
+        }
+    }
+    return true;
+}
+
+json_t *gr_req_json(struct gr_req *r)
+{
+    if (r->body.len == 0) {
+        gr_reply_error_code(r, 400, "invalid_json", NULL, "the request needs a JSON body");
+        return NULL;
+    }
+    if (!depth_ok(r->body.data, r->body.len, GR_JSON_MAX_DEPTH)) {
+        gr_reply_error_code(r, 400, "invalid_json", NULL, "the JSON is nested too deeply");
+        return NULL;
+    }
+    json_error_t err;
+    json_t *j = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &err);
+    if (!j) {
+        char *msg = gr_arena_printf(&r->arena, "malformed JSON at line %d column %d: %s",
+                                    err.line, err.column, err.text);
+        gr_reply_error_code(r, 400, "invalid_json", NULL, msg);
+        return NULL;
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        gr_reply_error_code(r, 400, "invalid_json", NULL, "the JSON body must be an object");
+        return NULL;
+    }
+    return j;
+}
+
+/* ---- routing ---- */
+
+/* Match path against pattern; fill params. */
+static bool match(const char *pattern, const char *path, struct gr_req *r)
+{
+    size_t n = 0;
+    const char *p = pattern, *u = path;
+    while (*p && *u) {
+        if (p[0] == '{' && p[1] == '}') {
+            const char *end = strchr(u, '/');
+            size_t len = end ? (size_t)(end - u) : strlen(u);
+            if (len == 0 || n == GR_MAX_PARAMS)
+                return false;
+            r->params[n++] = gr_arena_strndup(&r->arena, u, len);
+            u += len;
+            p += 2;
+            continue;
+        }
+        if (*p != *u)
+            return false;
+        p++;
+        u++;
+    }
+    if (*p || *u)
+        return false;
+    r->n_params = n;
+    return true;
+}
+
+static const struct gr_route *route_for(struct gr_req *r, bool *method_mismatch)
+{
+    *method_mismatch = false;
+    for (const struct gr_route *rt = gr_routes; rt->pattern; rt++) {
+        if (!match(rt->pattern, r->url, r))
+            continue;
+        if (rt->methods & r->method)
+            return rt;
+        *method_mismatch = true;
+    }
+    return NULL;
+}
+
+static enum gr_method parse_method(const char *m)
+{
+    static const struct {
+        const char *name;
+        enum gr_method m;
+    } t[] = {{"GET", GR_GET},     {"POST", GR_POST},     {"PUT", GR_PUT},
+             {"PATCH", GR_PATCH}, {"DELETE", GR_DELETE}, {"HEAD", GR_HEAD}};
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        if (strcmp(m, t[i].name) == 0)
+            return t[i].m;
+    return 0;
+}
+
+/* ---- authentication ---- */
+
+static bool authenticate(struct gr_req *r)
+{
+    int64_t user_id = 0;
+    const char *authz = gr_req_header(r, "Authorization");
+    enum gr_err e = GR_ENOTFOUND;
+    if (authz && strncmp(authz, "Bearer ", 7) == 0) {
+        gr_sha256_hex(authz + 7, strlen(authz + 7), r->session_hash);
+        e = gr_store_token_get(r->st, r->session_hash, &user_id);
+        r->session_hash[0] = '\0';
+    } else {
+        const char *tok = gr_req_cookie(r, "gr_session");
+        if (tok) {
+            char *csrf = NULL;
+            gr_sha256_hex(tok, strlen(tok), r->session_hash);
+            e = gr_store_session_get(r->st, r->session_hash, (int64_t)time(NULL), &user_id,
+                                     &csrf);
+            if (csrf) {
+                snprintf(r->csrf, sizeof(r->csrf), "%s", csrf);
+                free(csrf);
+            }
+            r->via_cookie = e == GR_OK;
+        }
+    }
+    if (e != GR_OK)
+        return false;
+    struct gr_user u;
+    if (gr_store_user_get(r->st, user_id, &u) != GR_OK || u.disabled)
+        return false;
+    if (gr_store_grants(r->st, user_id, &r->who) != GR_OK)
+        return false;
+    r->authed = true;
+    return true;
+}
+
+static bool csrf_ok(struct gr_req *r)
+{
+    if (!r->via_cookie || r->method == GR_GET || r->method == GR_HEAD)
+        return true;
+    const char *h = gr_req_header(r, "X-CSRF-Token");
+    size_t n = strlen(r->csrf);
+    return h && n && strlen(h) == n && gr_ct_equal(h, r->csrf, n);
+}
+
+static void dispatch(struct gr_req *r)
+{
+    bool mismatch;
+    if (!r->route) {
+        r->route = route_for(r, &mismatch);
+        if (!r->route) {
+            if (mismatch)
+                gr_reply_error_code(r, 405, "method_not_allowed", NULL,
+                                    "this method is not allowed here");
+            else
+                gr_serve_web(r);
+            return;
+        }
+    }
+    if (r->body_too_big) {
+        gr_reply_error(r, GR_ETOOBIG, NULL, "the request body is too big");
+        return;
+    }
+    r->st = thread_store(r->srv);
+    if (!r->st) {
+        gr_reply_error(r, GR_EDB, NULL, "the store is unavailable");
+        return;
+    }
+    if (r->route->auth == GR_AUTH_USER || gr_req_cookie(r, "gr_session") ||
+        gr_req_header(r, "Authorization")) {
+        if (!authenticate(r) && r->route->auth == GR_AUTH_USER) {
+            gr_reply_error(r, GR_EAUTH, NULL, "log in first");
+            return;
+        }
+        if (r->authed && !csrf_ok(r)) {
+            gr_reply_error_code(r, 403, "csrf", NULL,
+                                "a write needs the X-CSRF-Token header of the session");
+            return;
+        }
+    }
+    r->route->fn(r);
+    if (!r->resp)
+        gr_reply_error(r, GR_EINTERNAL, NULL, "the handler gave no answer");
+}
+
+/* ---- libmicrohttpd callbacks ---- */
+
+static void add_security_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+    struct gr_server *s = cls;
+    struct gr_req *r = *con_cls;
+    if (!r) {
+        r = gr_calloc(1, sizeof(*r));
+        r->srv = s;
+        r->conn = c;
+        gr_arena_init(&r->arena);
+        r->url = gr_arena_strndup(&r->arena, url, strlen(url) > MAX_URL ? MAX_URL + 1 : strlen(url));
+        r->start_us = now_us();
+        r->method = parse_method(method);
+        size_t limit = DEFAULT_BODY_LIMIT;
+        bool mismatch;
+        if (strlen(r->url) <= MAX_URL && r->method) {
+            r->route = route_for(r, &mismatch);
+            if (r->route && r->route->body_limit)
+                limit = r->route->body_limit;
+        }
+        gr_buf_init(&r->body, limit);
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+                      r->client, sizeof(r->client));
+        atomic_fetch_add(&s->in_flight, 1);
+        *con_cls = r;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!r->body_too_big && gr_buf_add(&r->body, upload_data, *upload_size) != GR_OK)
+            r->body_too_big = true;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (!r->method)
+        gr_reply_error_code(r, 405, "method_not_allowed", NULL, "this method is not allowed");
+    else if (strlen(r->url) > MAX_URL)
+        gr_reply_error_code(r, 414, "too_big", NULL, "the URL is too long");
+    else
+        dispatch(r);
+    if (r->st)
+        gr_store_release(r->st);
+
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        r->resp_len, r->resp, r->resp_static ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
+    r->resp_static = true; /* libmicrohttpd owns it now */
+    MHD_add_response_header(resp, "Content-Type", r->resp_type ? r->resp_type : "text/plain");
+    if (r->set_cookie)
+        MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    MHD_add_response_header(resp, "Cache-Control",
+                            r->cache_control ? r->cache_control : "no-store");
+    add_security_headers(resp);
+    enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct gr_server *s = cls;
+    struct gr_req *r = *con_cls;
+    if (!r)
+        return;
+    int64_t us = now_us() - r->start_us;
+    atomic_fetch_add(&s->n_requests, 1);
+    atomic_fetch_add(&s->micros_total, (uint64_t)us);
+    atomic_fetch_sub(&s->in_flight, 1);
+    int cls_ = r->status / 100;
+    atomic_fetch_add(cls_ == 2 ? &s->n_2xx : cls_ == 3 ? &s->n_3xx : cls_ == 4 ? &s->n_4xx
+                                                                              : &s->n_5xx,
+                     1);
+    if (!s->cfg.quiet) {
+        static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+        const char *m = "?";
+        for (int i = 0; i < 6; i++)
+            if ((unsigned)r->method == (1u << i))
+                m = names[i];
+        /* The path only: query strings may carry search terms with personal data. */
+        gr_log(GR_LOG_INFO, "%s %s %d %lldus%s", m, r->url, r->status, (long long)us,
+               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted");
+    }
+    if (!r->resp_static)
+        free(r->resp);
+    free(r->set_cookie);
+    gr_buf_cleanup(&r->body);
+    gr_arena_cleanup(&r->arena);
+    free(r);
+    *con_cls = NULL;
+}
+
+/* ---- shared state ---- */
+
+struct gr_geoindex *gr_server_geo_acquire(struct gr_server *s)
+{
+    pthread_rwlock_rdlock(&s->geo_lock);
+    return s->geo;
+}
+
+void gr_server_geo_release(struct gr_server *s)
+{
+    pthread_rwlock_unlock(&s->geo_lock);
+}
+
+static int add_shape(void *ctx, int64_t id, const void *blob, size_t len)
+{
+    struct gr_shape shape;
+    if (gr_shape_unpack(blob, len, &shape) == GR_OK)
+        gr_geoindex_add(ctx, id, &shape);
+    return 0;
+}
+
+enum gr_err gr_server_geo_reload(struct gr_server *s, struct gr_store *st)
+{
+    struct gr_geoindex *gi = gr_geoindex_new();
+    enum gr_err e = gr_store_each_shape(st, GR_LEVEL_GRID, add_shape, gi);
+    if (e) {
+        gr_geoindex_free(gi);
+        return e;
+    }
+    gr_geoindex_build(gi);
+    pthread_rwlock_wrlock(&s->geo_lock);
+    struct gr_geoindex *old = s->geo;
+    s->geo = gi;
+    pthread_rwlock_unlock(&s->geo_lock);
+    gr_geoindex_free(old);
+    return GR_OK;
+}
+
+static struct throttle_slot *slot_for(struct gr_server *s, const char *kind, const char *key,
+                                      bool create)
+{
+    char full[96];
+    snprintf(full, sizeof(full), "%s:%s", kind, key ? key : "");
+    uint32_t h = 2166136261u;
+    for (const char *c = full; *c; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    struct throttle_slot *t = &s->throttle[h % THROTTLE_SLOTS];
+    time_t now = time(NULL);
+    if (strcmp(t->key, full) != 0 || now - t->since > THROTTLE_WINDOW) {
+        if (!create)
+            return NULL;
+        snprintf(t->key, sizeof(t->key), "%s", full);
+        t->failures = 0;
+        t->since = now;
+    }
+    return t;
+}
+
+bool gr_server_throttled(struct gr_server *s, const char *login, const char *addr)
+{
+    pthread_mutex_lock(&s->lock);
+    struct throttle_slot *a = slot_for(s, "login", login, false);
+    struct throttle_slot *b = slot_for(s, "addr", addr, false);
+    bool out = (a && a->failures >= THROTTLE_LOGIN_MAX) || (b && b->failures >= THROTTLE_ADDR_MAX);
+    pthread_mutex_unlock(&s->lock);
+    if (out)
+        atomic_fetch_add(&s->n_throttled, 1);
+    return out;
+}
+
+void gr_server_login_failed(struct gr_server *s, const char *login, const char *addr)
+{
+    atomic_fetch_add(&s->n_login_failed, 1);
+    pthread_mutex_lock(&s->lock);
+    slot_for(s, "login", login, true)->failures++;
+    slot_for(s, "addr", addr, true)->failures++;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void gr_server_login_ok(struct gr_server *s, const char *login, const char *addr)
+{
+    pthread_mutex_lock(&s->lock);
+    struct throttle_slot *a = slot_for(s, "login", login, false);
+    if (a)
+        a->failures = 0;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void gr_server_metrics(struct gr_server *s, struct gr_buf *b)
+{
+    gr_buf_printf(b,
+                  "# HELP gr_http_requests_total Requests answered, by status class.\n"
+                  "# TYPE gr_http_requests_total counter\n"
+                  "gr_http_requests_total{class=\"2xx\"} %llu\n"
+                  "gr_http_requests_total{class=\"3xx\"} %llu\n"
+                  "gr_http_requests_total{class=\"4xx\"} %llu\n"
+                  "gr_http_requests_total{class=\"5xx\"} %llu\n"
+                  "# HELP gr_http_request_seconds_total Time spent answering requests.\n"
+                  "# TYPE gr_http_request_seconds_total counter\n"
+                  "gr_http_request_seconds_total %.6f\n"
+                  "# HELP gr_http_in_flight Requests being answered now.\n"
+                  "# TYPE gr_http_in_flight gauge\n"
+                  "gr_http_in_flight %llu\n"
+                  "# HELP gr_login_failures_total Failed logins.\n"
+                  "# TYPE gr_login_failures_total counter\n"
+                  "gr_login_failures_total %llu\n"
+                  "# HELP gr_login_throttled_total Logins refused by throttling.\n"
+                  "# TYPE gr_login_throttled_total counter\n"
+                  "gr_login_throttled_total %llu\n",
+                  (unsigned long long)atomic_load(&s->n_2xx),
+                  (unsigned long long)atomic_load(&s->n_3xx),
+                  (unsigned long long)atomic_load(&s->n_4xx),
+                  (unsigned long long)atomic_load(&s->n_5xx),
+                  (double)atomic_load(&s->micros_total) / 1e6,
+                  (unsigned long long)atomic_load(&s->in_flight),
+                  (unsigned long long)atomic_load(&s->n_login_failed),
+                  (unsigned long long)atomic_load(&s->n_throttled));
+    pthread_rwlock_rdlock(&s->geo_lock);
+    gr_buf_printf(b,
+                  "# HELP gr_locate_grids Grid polygons in the locate index.\n"
+                  "# TYPE gr_locate_grids gauge\n"
+                  "gr_locate_grids %zu\n",
+                  s->geo ? gr_geoindex_count(s->geo) : (size_t)0);
+    pthread_rwlock_unlock(&s->geo_lock);
+}
+
+const struct gr_server_config *gr_server_config(struct gr_server *s)
+{
+    return &s->cfg;
+}
+
+enum gr_err gr_server_run(const struct gr_server_config *cfg)
+{
+    struct gr_server *s = gr_calloc(1, sizeof(*s));
+    s->cfg = *cfg;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_rwlock_init(&s->geo_lock, NULL);
+    enum gr_err e = GR_OK;
+
+    struct gr_store *st;
+    if ((e = gr_store_open(cfg->db_path, false, &st)) != GR_OK) {
+        fprintf(stderr, "grassroots: cannot open database %s%s\n", cfg->db_path,
+                e == GR_ENOTFOUND ? ": no such file (create it with `grassroots init` or "
+                                    "`grassroots demo`)"
+                                  : "");
+        goto out;
+    }
+    e = gr_server_geo_reload(s, st);
+    gr_store_close(st);
+    if (e)
+        goto out;
+
+    /* Signals are taken by sigwait below; worker threads inherit the mask. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof(addr));
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(cfg->port);
+    if (inet_pton(AF_INET, cfg->listen_host, &addr.sin_addr) != 1) {
+        fprintf(stderr, "grassroots: --listen: %s is not an IPv4 address\n", cfg->listen_host);
+        e = GR_EINVAL;
+        goto out;
+    }
+    unsigned threads = cfg->threads ? cfg->threads : 2;
+    s->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, 0, NULL, NULL,
+        on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)GR_HEADER_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 4096u,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+    if (!s->daemon) {
+        fprintf(stderr, "grassroots: cannot listen on %s:%u\n", cfg->listen_host, cfg->port);
+        e = GR_EIO;
+        goto out;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    printf("grassroots: listening on http://%s:%u\n", cfg->listen_host,
+           info ? info->port : cfg->port);
+    fflush(stdout);
+    gr_log(GR_LOG_INFO, "serving %s with %u threads", cfg->db_path, threads);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    gr_log(GR_LOG_INFO, "signal %d: shutting down", sig);
+    MHD_stop_daemon(s->daemon);
+    for (size_t i = 0; i < s->n_stores; i++)
+        gr_store_close(s->stores[i]);
+    gr_log(GR_LOG_INFO, "stopped");
+out:
+    gr_geoindex_free(s->geo);
+    pthread_rwlock_destroy(&s->geo_lock);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+    return e;
+}

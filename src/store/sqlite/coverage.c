@@ -1,0 +1,284 @@
+/*
+ * coverage.c - derived counters, coverage of a subtree and its gaps, and boundaries.
+ *
+ * grid_stats keeps one row of counters per grid; the flags has_leader (buildings,
+ * units) and n_links (households) are kept on the rows themselves. Both are recomputed
+ * for one grid after every network write, or for a whole subtree after bulk loads, so
+ * coverage of a district reads ~2,000 small rows however many households it has.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../base/mem.h"
+#include "store_int.h"
+
+static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,         "city_id",      "district_id",
+                                                       "street_id",  "community_id", "grid_id"};
+
+/* The statements that recompute a set of grids, each with one "?" bound to the scope id
+ * and SCOPE standing for the scope column. */
+static const char *const recount_sql[] = {
+    "UPDATE buildings SET has_leader = EXISTS (SELECT 1 FROM posts p WHERE p.building_id = "
+    "buildings.id AND p.kind = 'building_leader') WHERE SCOPE = ?",
+    "UPDATE units SET has_leader = EXISTS (SELECT 1 FROM posts p WHERE p.unit_id = units.id "
+    "AND p.kind = 'unit_leader') WHERE SCOPE = ?",
+    "UPDATE households SET n_links = (SELECT count(*) FROM member_households m WHERE "
+    "m.household_id = households.id) WHERE SCOPE = ?",
+    "INSERT OR IGNORE INTO grid_stats(grid_id, city_id, district_id, street_id, community_id) "
+    "SELECT id, city_id, district_id, street_id, community_id FROM nodes WHERE depth = 5 AND SCOPE "
+    "= ?",
+    "UPDATE grid_stats SET "
+    "has_branch = EXISTS (SELECT 1 FROM party_orgs o WHERE o.node_id = grid_stats.grid_id AND "
+    "o.kind IN ('branch', 'general_branch')), "
+    "n_workers = (SELECT count(*) FROM posts p WHERE p.node_id = grid_stats.grid_id AND p.kind = "
+    "'grid_worker'), "
+    "buildings = (SELECT count(*) FROM buildings b WHERE b.grid_id = grid_stats.grid_id), "
+    "buildings_led = (SELECT count(*) FROM buildings b WHERE b.grid_id = grid_stats.grid_id AND "
+    "b.has_leader = 1), "
+    "units = (SELECT count(*) FROM units u WHERE u.grid_id = grid_stats.grid_id), "
+    "units_led = (SELECT count(*) FROM units u WHERE u.grid_id = grid_stats.grid_id AND "
+    "u.has_leader = 1), "
+    "households = (SELECT count(*) FROM households h WHERE h.grid_id = grid_stats.grid_id), "
+    "households_linked = (SELECT count(*) FROM households h WHERE h.grid_id = grid_stats.grid_id "
+    "AND h.n_links > 0), "
+    "links = (SELECT count(*) FROM member_households m WHERE m.grid_id = grid_stats.grid_id), "
+    "members = (SELECT count(*) FROM party_members pm WHERE pm.grid_id = grid_stats.grid_id), "
+    "members_linking = (SELECT count(DISTINCT member_id) FROM member_households m WHERE "
+    "m.grid_id = grid_stats.grid_id) "
+    "WHERE SCOPE = ?",
+};
+
+static enum gr_err recount_scope(struct gr_store *st, const char *col, int64_t id)
+{
+    for (size_t i = 0; i < sizeof(recount_sql) / sizeof(recount_sql[0]); i++) {
+        char sql[2048];
+        /* "1 = ?" with id 1 selects everything. */
+        const char *at = strstr(recount_sql[i], "SCOPE");
+        snprintf(sql, sizeof(sql), "%.*s%s%s", (int)(at - recount_sql[i]), recount_sql[i], col,
+                 at + 5);
+        sqlite3_stmt *q = gr_sq_prepare(st, sql);
+        if (!q)
+            return GR_EDB;
+        sqlite3_bind_int64(q, 1, id);
+        int rc = sqlite3_step(q);
+        sqlite3_reset(q);
+        if (rc != SQLITE_DONE)
+            return gr_sq_err(st, rc);
+    }
+    return GR_OK;
+}
+
+enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id);
+enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id)
+{
+    return recount_scope(st, "grid_id", grid_id);
+}
+
+enum gr_err gr_store_recount(struct gr_store *st, enum gr_level level, int64_t node_id)
+{
+    if (!node_id || level < GR_LEVEL_CITY || level > GR_LEVEL_GRID)
+        return recount_scope(st, "1", 1);
+    return recount_scope(st, anc_cols[level], node_id);
+}
+
+enum gr_err gr_store_coverage(struct gr_store *st, enum gr_level level, int64_t node_id,
+                              struct gr_coverage *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (level < GR_LEVEL_CITY || level > GR_LEVEL_GRID)
+        return GR_EINVAL;
+    char sql[768];
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*), sum(has_branch), sum(n_workers > 0), sum(buildings), "
+             "sum(buildings_led), sum(units), sum(units_led), sum(households), "
+             "sum(households_linked), sum(links), sum(members_linking), sum(n_workers) "
+             "FROM grid_stats WHERE %s = ?",
+             level == GR_LEVEL_GRID ? "grid_id" : anc_cols[level]);
+    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, node_id);
+    int rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return gr_sq_err(st, rc);
+    }
+    int64_t *f[] = {&out->grids,      &out->grids_with_branch, &out->grids_with_worker,
+                    &out->buildings,  &out->buildings_with_leader, &out->units,
+                    &out->units_with_leader, &out->households, &out->households_linked,
+                    &out->links,      &out->members_linking,   &out->grid_workers};
+    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+        *f[i] = sqlite3_column_int64(q, (int)i);
+    sqlite3_reset(q);
+
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM party_members WHERE %s = ?",
+             anc_cols[level]);
+    if (!(q = gr_sq_prepare(st, sql)))
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, node_id);
+    if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        out->party_members = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_gaps(struct gr_store *st, enum gr_level level, int64_t node_id, int limit,
+                          gr_gap_fn fn, void *ctx)
+{
+    if (level < GR_LEVEL_CITY || level > GR_LEVEL_GRID)
+        return GR_EINVAL;
+    const char *col = anc_cols[level];
+    char sql[4][640];
+    snprintf(sql[0], sizeof(sql[0]),
+             "SELECT g.grid_id, n.name, g.grid_id, n.name, 0, NULL FROM grid_stats g JOIN nodes n "
+             "ON n.id = g.grid_id WHERE g.%s = ? AND g.has_branch = 0 ORDER BY g.grid_id LIMIT ?",
+             level == GR_LEVEL_GRID ? "grid_id" : col);
+    snprintf(sql[1], sizeof(sql[1]),
+             "SELECT g.grid_id, n.name, g.grid_id, n.name, 0, NULL FROM grid_stats g JOIN nodes n "
+             "ON n.id = g.grid_id WHERE g.%s = ? AND g.n_workers = 0 ORDER BY g.grid_id LIMIT ?",
+             level == GR_LEVEL_GRID ? "grid_id" : col);
+    snprintf(sql[2], sizeof(sql[2]),
+             "SELECT b.id, b.number, b.grid_id, n.name, b.id, b.number FROM buildings b JOIN nodes "
+             "n ON n.id = b.grid_id WHERE b.%s = ? AND b.has_leader = 0 ORDER BY b.id LIMIT ?",
+             col);
+    snprintf(sql[3], sizeof(sql[3]),
+             "SELECT u.id, u.number, u.grid_id, n.name, b.id, b.number FROM units u JOIN buildings "
+             "b ON b.id = u.building_id JOIN nodes n ON n.id = u.grid_id WHERE u.%s = ? AND "
+             "u.has_leader = 0 ORDER BY u.id LIMIT ?",
+             col);
+    static const enum gr_gap_kind kinds[4] = {GR_GAP_GRID_NO_BRANCH, GR_GAP_GRID_NO_WORKER,
+                                              GR_GAP_BUILDING_NO_LEADER, GR_GAP_UNIT_NO_LEADER};
+    int left = limit;
+    for (int i = 0; i < 4 && left > 0; i++) {
+        sqlite3_stmt *q = gr_sq_prepare(st, sql[i]);
+        if (!q)
+            return GR_EDB;
+        sqlite3_bind_int64(q, 1, node_id);
+        sqlite3_bind_int(q, 2, left);
+        int rc;
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            struct gr_gap g = {
+                .kind = kinds[i],
+                .id = sqlite3_column_int64(q, 0),
+                .name = (const char *)sqlite3_column_text(q, 1),
+                .grid_id = sqlite3_column_int64(q, 2),
+                .grid_name = (const char *)sqlite3_column_text(q, 3),
+                .building_id = sqlite3_column_int64(q, 4),
+                .building_number = (const char *)sqlite3_column_text(q, 5),
+            };
+            left--;
+            if (fn(ctx, &g)) {
+                sqlite3_reset(q);
+                return GR_OK;
+            }
+        }
+        sqlite3_reset(q);
+        if (rc != SQLITE_DONE)
+            return gr_sq_err(st, rc);
+    }
+    return GR_OK;
+}
+
+enum gr_err gr_store_gap_totals(struct gr_store *st, enum gr_level level, int64_t node_id,
+                                int64_t totals[4])
+{
+    char sql[512];
+    snprintf(sql, sizeof(sql),
+             "SELECT sum(has_branch = 0), sum(n_workers = 0), sum(buildings - buildings_led), "
+             "sum(units - units_led) FROM grid_stats WHERE %s = ?",
+             level == GR_LEVEL_GRID ? "grid_id" : anc_cols[level]);
+    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, node_id);
+    int rc = sqlite3_step(q);
+    for (int i = 0; i < 4; i++)
+        totals[i] = rc == SQLITE_ROW ? sqlite3_column_int64(q, i) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_node_boundary_set(struct gr_store *st, int64_t node_id, const char *geojson,
+                                       const void *shape, size_t shape_len, double center_lat,
+                                       double center_lon)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "UPDATE nodes SET boundary = ?, shape = ?, lat = ?, lon = "
+                                        "?, updated_at = ? WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_text(q, 1, geojson, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(q, 2, shape, (int)shape_len, SQLITE_TRANSIENT);
+    sqlite3_bind_double(q, 3, center_lat);
+    sqlite3_bind_double(q, 4, center_lon);
+    sqlite3_bind_text(q, 5, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 6, node_id);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return gr_sq_err(st, rc);
+    return sqlite3_changes(st->db) ? GR_OK : GR_ENOTFOUND;
+}
+
+enum gr_err gr_store_node_boundary_get(struct gr_store *st, int64_t node_id, char **geojson)
+{
+    *geojson = NULL;
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT boundary FROM nodes WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, node_id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+        *geojson = gr_strdup((const char *)sqlite3_column_text(q, 0));
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return GR_ENOTFOUND;
+    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_each_shape(struct gr_store *st, enum gr_level level, gr_shape_fn fn,
+                                void *ctx)
+{
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT id, shape FROM nodes WHERE depth = ? AND shape IS NOT NULL "
+                          "ORDER BY id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, (int)level);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 1),
+               (size_t)sqlite3_column_bytes(q, 1)))
+            break;
+    }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_each_boundary(struct gr_store *st, struct gr_scope under, enum gr_level level,
+                                   int limit, gr_boundary_fn fn, void *ctx)
+{
+    if (under.level < GR_LEVEL_CITY || under.level > GR_LEVEL_GRID)
+        return GR_EINVAL;
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT id, code, name, boundary FROM nodes WHERE %s = ? AND depth = ? AND boundary "
+             "IS NOT NULL ORDER BY id LIMIT ?",
+             anc_cols[under.level]);
+    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, under.id);
+    sqlite3_bind_int(q, 2, (int)level);
+    sqlite3_bind_int(q, 3, limit);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (fn(ctx, sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
+               (const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3)))
+            break;
+    }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}

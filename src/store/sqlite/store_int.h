@@ -1,0 +1,44 @@
+/*
+ * store_int.h - private to the SQLite back end: the connection and its statement cache.
+ */
+#ifndef GR_STORE_SQLITE_INT_H
+#define GR_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "../store.h"
+
+#define STMT_CACHE 96
+#define MAX_FIELDS 32
+
+struct stmt_slot {
+    char *sql;
+    sqlite3_stmt *stmt;
+    unsigned long used; /* clock for eviction */
+};
+
+struct anc_cache {
+    int64_t id;
+    struct gr_anc anc;
+    enum gr_level level; /* for nodes */
+};
+
+struct gr_store {
+    sqlite3 *db;
+    char errmsg[256];
+    bool bulk;
+    int depth; /* transaction nesting: only the outermost begins and commits */
+    unsigned long clock;
+    struct stmt_slot slots[STMT_CACHE];
+    struct anc_cache anc_cache[GR_N_KINDS];
+    struct gr_value vals[MAX_FIELDS];
+};
+
+/* A prepared statement for sql (cached; reset and unbound). NULL on error (errmsg set). */
+sqlite3_stmt *gr_sq_prepare(struct gr_store *st, const char *sql);
+/* Map a SQLite result code to gr_err, recording the message. */
+enum gr_err gr_sq_err(struct gr_store *st, int rc);
+/* Current UTC time as ISO 8601 into buf (at least 32 bytes). */
+void gr_sq_now(char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * store.h - the one storage interface. Back ends: sqlite/ (the default); postgres/ later.
+ *
+ * A struct gr_store is one connection, used by one thread at a time. All SQL lives
+ * behind this header. Strings handed out in rows and users stay valid until the next
+ * call on the same store handle; callers copy what they keep.
+ */
+#ifndef GR_STORE_H
+#define GR_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/err.h"
+#include "../core/access.h"
+#include "../core/schema.h"
+
+struct gr_store;
+
+/* Open (and with create, make) the database at path, apply pending migrations.
+ * Returns GR_ENOTFOUND when the file is missing and create is false. */
+enum gr_err gr_store_open(const char *path, bool create, struct gr_store **out);
+void gr_store_close(struct gr_store *st);
+/* Detail of the last failure on st (static storage of st), for logs and CLI errors. */
+const char *gr_store_errmsg(const struct gr_store *st);
+/* The schema version after migrations. */
+int gr_store_schema_version(struct gr_store *st);
+
+/* End of a unit of work (a request, a command): resets open statements so that no read
+ * snapshot outlives it. Strings handed out earlier become invalid. */
+void gr_store_release(struct gr_store *st);
+
+enum gr_err gr_store_begin(struct gr_store *st);
+enum gr_err gr_store_commit(struct gr_store *st);
+void gr_store_rollback(struct gr_store *st);
+/* Bulk mode (demo, import): derived counters are not maintained row by row; call
+ * gr_store_recount() before commit. Also relaxes fsync until bulk mode ends. */
+void gr_store_bulk(struct gr_store *st, bool on);
+
+/* Settings: small key/value text (level names, city profile). *out is malloc'd. */
+enum gr_err gr_store_setting_get(struct gr_store *st, const char *key, char **out);
+enum gr_err gr_store_setting_set(struct gr_store *st, const char *key, const char *value);
+
+/* A record as read: vals has k->n_fields entries. */
+struct gr_row {
+    int64_t id;
+    struct gr_anc anc;
+    const struct gr_value *vals;
+    const char *updated_at;
+};
+
+/* Create a record. id 0 picks a new id; a positive id is kept (import round-trips).
+ * Derives the ancestor ids from the scope parent, checks that every reference exists
+ * (and that node references have the required level) and that unique fields are unique.
+ * On GR_EINVAL / GR_ECONFLICT / GR_ENOTFOUND *ve names the field. */
+enum gr_err gr_store_insert(struct gr_store *st, const struct gr_kind *k, int64_t id,
+                            const struct gr_value *vals, int64_t *out_id, struct gr_verr *ve);
+/* Change the present values of record id. */
+enum gr_err gr_store_update(struct gr_store *st, const struct gr_kind *k, int64_t id,
+                            const struct gr_value *vals, struct gr_verr *ve);
+/* Delete record id; GR_ECONFLICT when other records still refer to it. */
+enum gr_err gr_store_delete(struct gr_store *st, const struct gr_kind *k, int64_t id);
+enum gr_err gr_store_get(struct gr_store *st, const struct gr_kind *k, int64_t id,
+                         struct gr_row *row);
+/* Ancestors of a record without reading the rest of it. */
+enum gr_err gr_store_anc(struct gr_store *st, const struct gr_kind *k, int64_t id,
+                         struct gr_anc *anc);
+
+/* One subtree term: records whose ancestor at level equals id. */
+struct gr_scope {
+    enum gr_level level;
+    int64_t id;
+};
+
+#define GR_MAX_FILTERS 8
+#define GR_MAX_SCOPES GR_MAX_GRANTS
+
+struct gr_query {
+    /* Access: unrestricted, or the union of scopes (none at all means nothing). */
+    bool all;
+    size_t n_scopes;
+    struct gr_scope scopes[GR_MAX_SCOPES];
+    /* Subtree filter (0 = none): records under this node. */
+    struct gr_scope under;
+    /* Equality filters on fields (index into k->fields, value). */
+    size_t n_filters;
+    int filter_field[GR_MAX_FILTERS];
+    struct gr_value filter_value[GR_MAX_FILTERS];
+    /* Text search over the kind's GR_FF_SEARCH fields (substring), or NULL. When
+     * search_personal is false, personal fields are not searched. */
+    const char *q;
+    size_t q_len;
+    bool search_personal;
+    /* Keyset pagination: ids greater than after, at most limit rows. */
+    int64_t after;
+    int limit;
+};
+
+/* Return non-zero to stop the listing early. */
+typedef int (*gr_row_fn)(void *ctx, const struct gr_row *row);
+
+/* Rows of kind k matching q, ordered by id; *more is set when rows remain past limit. */
+enum gr_err gr_store_list(struct gr_store *st, const struct gr_kind *k, const struct gr_query *q,
+                          gr_row_fn fn, void *ctx, bool *more);
+
+/* Administrative boundaries. The GeoJSON text is kept as given; the packed shape (see
+ * gr_shape_pack) feeds the locate index. center is the label point. */
+enum gr_err gr_store_node_boundary_set(struct gr_store *st, int64_t node_id, const char *geojson,
+                                       const void *shape, size_t shape_len, double center_lat,
+                                       double center_lon);
+/* *geojson is malloc'd, NULL when the node has no boundary. */
+enum gr_err gr_store_node_boundary_get(struct gr_store *st, int64_t node_id, char **geojson);
+typedef int (*gr_shape_fn)(void *ctx, int64_t node_id, const void *shape, size_t len);
+/* Every node of a level that has a boundary (for the locate index). */
+enum gr_err gr_store_each_shape(struct gr_store *st, enum gr_level level, gr_shape_fn fn,
+                                void *ctx);
+
+/* Boundaries of the nodes of a level under a node (for maps), by id, at most limit. */
+typedef int (*gr_boundary_fn)(void *ctx, int64_t id, const char *code, const char *name,
+                              const char *geojson);
+enum gr_err gr_store_each_boundary(struct gr_store *st, struct gr_scope under, enum gr_level level,
+                                   int limit, gr_boundary_fn fn, void *ctx);
+
+/* Coverage of a node's subtree ("纵向到底、横向到边"). */
+struct gr_coverage {
+    int64_t grids, grids_with_branch, grids_with_worker;
+    int64_t buildings, buildings_with_leader;
+    int64_t units, units_with_leader;
+    int64_t households, households_linked;
+    int64_t links, members_linking;
+    int64_t party_members, grid_workers;
+};
+enum gr_err gr_store_coverage(struct gr_store *st, enum gr_level level, int64_t node_id,
+                              struct gr_coverage *out);
+
+enum gr_gap_kind {
+    GR_GAP_GRID_NO_BRANCH = 1,
+    GR_GAP_GRID_NO_WORKER = 2,
+    GR_GAP_BUILDING_NO_LEADER = 3,
+    GR_GAP_UNIT_NO_LEADER = 4
+};
+struct gr_gap {
+    enum gr_gap_kind kind;
+    int64_t id;       /* the grid, building or unit */
+    const char *name; /* its name or number */
+    int64_t grid_id;
+    const char *grid_name;
+    int64_t building_id; /* for units */
+    const char *building_number;
+};
+typedef int (*gr_gap_fn)(void *ctx, const struct gr_gap *gap);
+/* Gaps under a node, grids first, then buildings, then units; at most limit. */
+enum gr_err gr_store_gaps(struct gr_store *st, enum gr_level level, int64_t node_id, int limit,
+                          gr_gap_fn fn, void *ctx);
+/* Totals of each gap kind (indexed by gr_gap_kind - 1). */
+enum gr_err gr_store_gap_totals(struct gr_store *st, enum gr_level level, int64_t node_id,
+                                int64_t totals[4]);
+/* Recompute the derived counters (has_leader, n_links, grid stats) of a subtree
+ * (node_id 0: everything). */
+enum gr_err gr_store_recount(struct gr_store *st, enum gr_level level, int64_t node_id);
+
+/* Accounts. */
+struct gr_user {
+    int64_t id;
+    const char *login;
+    const char *name;
+    const char *pw_hash;
+    bool disabled;
+};
+enum gr_err gr_store_user_create(struct gr_store *st, const char *login, const char *name,
+                                 const char *pw_hash, int64_t *out_id);
+enum gr_err gr_store_user_by_login(struct gr_store *st, const char *login, struct gr_user *u);
+enum gr_err gr_store_user_get(struct gr_store *st, int64_t id, struct gr_user *u);
+enum gr_err gr_store_user_set_password(struct gr_store *st, int64_t id, const char *pw_hash);
+typedef int (*gr_user_fn)(void *ctx, const struct gr_user *u, const struct gr_principal *grants);
+/* Users with at least one grant inside q's scopes (or all), by id, keyset-paginated. */
+enum gr_err gr_store_user_list(struct gr_store *st, const struct gr_query *q, gr_user_fn fn,
+                               void *ctx, bool *more);
+/* Add a grant: node_id or organisation_id (the other 0). */
+enum gr_err gr_store_grant_add(struct gr_store *st, int64_t user_id, enum gr_role role,
+                               int64_t node_id, int64_t organisation_id);
+/* The user's grants, with their node levels resolved. */
+enum gr_err gr_store_grants(struct gr_store *st, int64_t user_id, struct gr_principal *p);
+
+/* Sessions and API tokens are stored by the SHA-256 (hex) of their secret. */
+enum gr_err gr_store_session_create(struct gr_store *st, const char *token_hash, int64_t user_id,
+                                    const char *csrf, int64_t expires_at);
+/* *csrf is a copy the caller frees. */
+enum gr_err gr_store_session_get(struct gr_store *st, const char *token_hash, int64_t now,
+                                 int64_t *user_id, char **csrf);
+enum gr_err gr_store_session_delete(struct gr_store *st, const char *token_hash);
+enum gr_err gr_store_token_create(struct gr_store *st, const char *token_hash, int64_t user_id,
+                                  const char *name);
+enum gr_err gr_store_token_get(struct gr_store *st, const char *token_hash, int64_t *user_id);
+
+#endif
