@@ -5,6 +5,7 @@
  */
 #include "schema.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../base/text.h"
@@ -233,12 +234,12 @@ enum gr_err gr_field_check(const struct gr_field *f, const struct gr_value *v, s
         return GR_OK;
     switch (f->type) {
     case GR_FT_INT:
-        if ((double)v->i < f->min || (double)v->i > f->max)
-            return fail(ve, f->name, "out of range");
-        return GR_OK;
     case GR_FT_REAL:
-        if (!(v->d >= f->min && v->d <= f->max))
-            return fail(ve, f->name, "out of range");
+        if (f->type == GR_FT_INT ? ((double)v->i < f->min || (double)v->i > f->max)
+                                 : !(v->d >= f->min && v->d <= f->max)) {
+            snprintf(ve->text, sizeof(ve->text), "must be from %g to %g", f->min, f->max);
+            return fail(ve, f->name, ve->text);
+        }
         return GR_OK;
     case GR_FT_BOOL:
         if (v->i != 0 && v->i != 1)
@@ -251,8 +252,10 @@ enum gr_err gr_field_check(const struct gr_field *f, const struct gr_value *v, s
     case GR_FT_TEXT:
         if (!gr_utf8_valid(v->s, v->len))
             return fail(ve, f->name, "is not valid UTF-8");
-        if (gr_utf8_len(v->s, v->len) > (size_t)f->max_len)
-            return fail(ve, f->name, "is too long");
+        if (gr_utf8_len(v->s, v->len) > (size_t)f->max_len) {
+            snprintf(ve->text, sizeof(ve->text), "must be at most %d characters", f->max_len);
+            return fail(ve, f->name, ve->text);
+        }
         if ((f->flags & GR_FF_REQUIRED) && v->len == 0)
             return fail(ve, f->name, "must not be empty");
         return GR_OK;
@@ -264,7 +267,13 @@ enum gr_err gr_field_check(const struct gr_field *f, const struct gr_value *v, s
         for (const char *const *e = f->enum_values; *e; e++)
             if (strlen(*e) == v->len && memcmp(*e, v->s, v->len) == 0)
                 return GR_OK;
-        return fail(ve, f->name, "is not one of the allowed values");
+        {
+            size_t at = (size_t)snprintf(ve->text, sizeof(ve->text), "must be one of");
+            for (const char *const *e = f->enum_values; *e && at < sizeof(ve->text); e++)
+                at += (size_t)snprintf(ve->text + at, sizeof(ve->text) - at, "%s %s",
+                                       e == f->enum_values ? "" : ",", *e);
+        }
+        return fail(ve, f->name, ve->text);
     }
     return fail(ve, f->name, "has an unknown type");
 }

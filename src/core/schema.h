@@ -124,11 +124,13 @@ const struct gr_kind *gr_kind_find(const char *name, size_t len);
 /* Index of the field called name in k, or -1. */
 int gr_kind_field(const struct gr_kind *k, const char *name, size_t len);
 
-/* The outcome of a validation: the field at fault and a message (static text). */
+/* The outcome of a validation: the field at fault and a message (static text, or text
+ * inside this struct: do not use message after the struct is gone or copied). */
 struct gr_verr {
     const char *field;
     const char *message;
     enum gr_err code;
+    char text[128];
 };
 
 /* Check one value against its field: type, range, length, UTF-8, enum membership.

@@ -136,7 +136,7 @@ void gr_reply_static(struct gr_req *r, int status, const char *type, const void 
 
 void gr_reply_json(struct gr_req *r, int status, json_t *body)
 {
-    char *s = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII * 0);
+    char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(body);
     if (!s) {
         gr_reply_error(r, GR_EINTERNAL, NULL, "could not encode the answer");

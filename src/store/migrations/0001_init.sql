@@ -103,6 +103,10 @@ CREATE TABLE party_members (
 CREATE INDEX party_members_org ON party_members(org_id);
 CREATE INDEX party_members_community ON party_members(community_id);
 CREATE INDEX party_members_node ON party_members(node_id);
+CREATE INDEX party_members_grid ON party_members(grid_id);
+CREATE INDEX party_members_street ON party_members(street_id);
+CREATE INDEX party_members_district ON party_members(district_id);
+CREATE INDEX party_members_city ON party_members(city_id);
 
 CREATE TABLE posts (
     id INTEGER PRIMARY KEY,

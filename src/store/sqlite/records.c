@@ -100,13 +100,19 @@ enum gr_err gr_store_anc(struct gr_store *st, const struct gr_kind *k, int64_t i
         *anc = c->anc;
         return GR_OK;
     }
-    char sql[200];
-    snprintf(sql, sizeof(sql),
-             "SELECT city_id, district_id, street_id, community_id, grid_id%s FROM %s WHERE id = ?",
-             k->id == GR_K_NODES ? ", depth" : "", k->name);
-    sqlite3_stmt *q = gr_sq_prepare(st, sql);
-    if (!q)
-        return GR_EDB;
+    sqlite3_stmt *q = st->anc_q[k->id];
+    if (!q) {
+        char sql[200];
+        snprintf(sql, sizeof(sql),
+                 "SELECT city_id, district_id, street_id, community_id, grid_id%s FROM %s WHERE "
+                 "id = ?",
+                 k->id == GR_K_NODES ? ", depth" : "", k->name);
+        int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &q, NULL);
+        if (rc != SQLITE_OK)
+            return gr_sq_err(st, rc);
+        st->anc_q[k->id] = q;
+    }
+    sqlite3_reset(q);
     sqlite3_bind_int64(q, 1, id);
     int rc = sqlite3_step(q);
     if (rc != SQLITE_ROW) {
@@ -245,25 +251,32 @@ enum gr_err gr_store_insert(struct gr_store *st, const struct gr_kind *k, int64_
             return verr(ve, "level", "must be one below the parent's level", GR_EINVAL);
     }
 
-    struct gr_buf b;
-    gr_buf_init(&b, 4096);
-    gr_buf_printf(&b, "INSERT INTO %s (id", k->name);
-    for (size_t i = 0; i < k->n_fields; i++)
-        gr_buf_printf(&b, ", %s", k->fields[i].name);
-    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
-        if (anc_col_separate(k, l))
-            gr_buf_printf(&b, ", %s", anc_cols[l]);
-    gr_buf_adds(&b, k->id == GR_K_NODES ? ", depth, updated_at) VALUES (?" : ", updated_at) VALUES (?");
-    for (size_t i = 0; i < k->n_fields; i++)
-        gr_buf_adds(&b, ", ?");
-    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
-        if (anc_col_separate(k, l))
+    sqlite3_stmt *q = st->ins[k->id];
+    if (!q) {
+        struct gr_buf b;
+        gr_buf_init(&b, 4096);
+        gr_buf_printf(&b, "INSERT INTO %s (id", k->name);
+        for (size_t i = 0; i < k->n_fields; i++)
+            gr_buf_printf(&b, ", %s", k->fields[i].name);
+        for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+            if (anc_col_separate(k, l))
+                gr_buf_printf(&b, ", %s", anc_cols[l]);
+        gr_buf_adds(&b, k->id == GR_K_NODES ? ", depth, updated_at) VALUES (?"
+                                            : ", updated_at) VALUES (?");
+        for (size_t i = 0; i < k->n_fields; i++)
             gr_buf_adds(&b, ", ?");
-    gr_buf_adds(&b, k->id == GR_K_NODES ? ", ?, ?)" : ", ?)");
-    sqlite3_stmt *q = gr_sq_prepare(st, b.data);
-    gr_buf_cleanup(&b);
-    if (!q)
-        return GR_EDB;
+        for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+            if (anc_col_separate(k, l))
+                gr_buf_adds(&b, ", ?");
+        gr_buf_adds(&b, k->id == GR_K_NODES ? ", ?, ?)" : ", ?)");
+        int rc = sqlite3_prepare_v3(st->db, b.data, -1, SQLITE_PREPARE_PERSISTENT, &q, NULL);
+        gr_buf_cleanup(&b);
+        if (rc != SQLITE_OK)
+            return gr_sq_err(st, rc);
+        st->ins[k->id] = q;
+    }
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
 
     int at = 1;
     if (id > 0)

@@ -203,6 +203,10 @@ void gr_store_close(struct gr_store *st)
             free(st->slots[i].sql);
         }
     }
+    for (int i = 0; i < GR_N_KINDS; i++) {
+        sqlite3_finalize(st->ins[i]);
+        sqlite3_finalize(st->anc_q[i]);
+    }
     sqlite3_close(st->db);
     free(st);
 }

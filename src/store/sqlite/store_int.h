@@ -31,6 +31,9 @@ struct gr_store {
     unsigned long clock;
     struct stmt_slot slots[STMT_CACHE];
     struct anc_cache anc_cache[GR_N_KINDS];
+    /* Hot statements per kind, prepared once: insert and ancestor lookup. */
+    sqlite3_stmt *ins[GR_N_KINDS];
+    sqlite3_stmt *anc_q[GR_N_KINDS];
     struct gr_value vals[MAX_FIELDS];
 };
 

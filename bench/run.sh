@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# run.sh - the benchmarks of docs/PERFORMANCE.md, on this machine, in one run.
+#
+#   bench/run.sh            everything (builds bench/out/city.db once: ~3 minutes)
+#   bench/run.sh --fresh    rebuild the city database and time it
+#
+# Figures print as "name: value"; copy them with the machine and the date into
+# docs/PERFORMANCE.md. Loads go to 127.0.0.1 only, bounded in time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=build/grassroots
+OUT=bench/out
+mkdir -p "$OUT"
+PORT=18080
+HELLO_PORT=18081
+DUR=${DUR:-10}
+
+say() { printf '%s: %s\n' "$1" "$2"; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r)"
+echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+
+# 1. The city-scale demo.
+if [ "${1:-}" = "--fresh" ] || [ ! -f "$OUT/city.db" ]; then
+  rm -f "$OUT"/city.db*
+  start=$(date +%s.%N)
+  $BIN demo --db "$OUT/city.db" --scale city >/dev/null
+  end=$(date +%s.%N)
+  say "demo --scale city seconds" "$(echo "$end - $start" | bc)"
+  say "demo --scale city size MiB" "$(( $(stat -c %s "$OUT/city.db") / 1048576 ))"
+fi
+
+# 2. Locate in process.
+say "locate in process" "$(build/bench/bench_locate 2000000 | tail -1)"
+
+# 3. CSV import of households: one district's network into a fresh database.
+rm -f "$OUT"/import.db* "$OUT"/*.csv
+district=$(sqlite3 "$OUT/city.db" "SELECT id FROM nodes WHERE depth = 2 ORDER BY id LIMIT 1")
+for k in nodes buildings units households; do
+  $BIN export --db "$OUT/city.db" $k --node "$district" --out "$OUT/$k.csv" 2>/dev/null
+done
+$BIN init --db "$OUT/import.db" --admin-password bench-pass-1 >/dev/null
+for k in nodes buildings units; do $BIN import --db "$OUT/import.db" $k "$OUT/$k.csv" 2>/dev/null; done
+rows=$(( $(wc -l < "$OUT/households.csv") - 1 ))
+start=$(date +%s.%N)
+$BIN import --db "$OUT/import.db" households "$OUT/households.csv" 2>/dev/null
+end=$(date +%s.%N)
+say "import households rows" "$rows"
+say "import households rows/s" "$(echo "$rows / ($end - $start)" | bc)"
+# The same rows by raw SQLite (one prepared insert, one transaction) for comparison.
+rm -f "$OUT"/raw.db*
+sqlite3 "$OUT/raw.db" "CREATE TABLE h(id INTEGER PRIMARY KEY, unit_id INT, room TEXT, area_m2 REAL, head_name TEXT, phone TEXT, n_people INT, occupancy TEXT);"
+start=$(date +%s.%N)
+sqlite3 "$OUT/raw.db" ".mode csv" ".import --skip 1 $OUT/households.csv h"
+end=$(date +%s.%N)
+say "raw sqlite3 .import rows/s" "$(echo "$rows / ($end - $start)" | bc)"
+
+# 4. HTTP: locate against a bare libmicrohttpd server, same wrk, same machine, same run.
+cat > "$OUT/locate.lua" <<'LUA'
+local b = {}
+function init(args) b = {tonumber(args[1]), tonumber(args[2]), tonumber(args[3]), tonumber(args[4])} end
+request = function()
+  local lat = b[1] + math.random() * (b[2] - b[1])
+  local lon = b[3] + math.random() * (b[4] - b[3])
+  return wrk.format("GET", string.format("/api/v1/locate?lat=%.6f&lon=%.6f", lat, lon))
+end
+LUA
+bbox=$(sqlite3 -separator ' ' "$OUT/city.db" "SELECT min(lat), max(lat), min(lon), max(lon) FROM nodes WHERE depth = 5")
+$BIN serve --db "$OUT/city.db" --listen 127.0.0.1:$PORT --threads 2 --quiet > "$OUT/serve.log" 2>&1 &
+srv=$!
+build/bench/bench_hello $HELLO_PORT 2 > /dev/null &
+hello=$!
+trap 'kill $srv $hello 2>/dev/null || true' EXIT
+for i in $(seq 50); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.2; done
+hello_rps=$(wrk -t2 -c64 -d${DUR}s http://127.0.0.1:$HELLO_PORT/ | awk '/Requests\/sec/{print $2}')
+locate_rps=$(wrk -t2 -c64 -d${DUR}s -s "$OUT/locate.lua" http://127.0.0.1:$PORT/ -- $bbox | awk '/Requests\/sec/{print $2}')
+say "hello (bare libmicrohttpd) req/s" "$hello_rps"
+say "locate over HTTP req/s" "$locate_rps"
+say "locate / hello" "$(echo "scale=2; $locate_rps / $hello_rps" | bc)"
+kill $hello 2>/dev/null || true
+
+# 5. Coverage of a whole district of the city, as the district's own staff.
+curl -s -c "$OUT/cj" -X POST localhost:$PORT/api/v1/session -d '{"login":"district","password":"demo-pass-2026"}' > "$OUT/login.json"
+csrf=$(sed 's/.*"csrf_token":"\([0-9a-f]*\)".*/\1/' "$OUT/login.json")
+token=$(curl -s -b "$OUT/cj" -H "X-CSRF-Token: $csrf" -X POST localhost:$PORT/api/v1/tokens -d '{"name":"bench"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+wrk -t2 -c8 -d${DUR}s --latency -H "Authorization: Bearer $token" \
+  http://127.0.0.1:$PORT/api/v1/nodes/$district/coverage > "$OUT/coverage.txt"
+say "coverage of a district req/s" "$(awk '/Requests\/sec/{print $2}' "$OUT/coverage.txt")"
+say "coverage of a district p50" "$(awk '$1=="50%"{print $2}' "$OUT/coverage.txt")"
+say "coverage of a district p99" "$(awk '$1=="99%"{print $2}' "$OUT/coverage.txt")"
