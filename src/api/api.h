@@ -67,6 +67,11 @@ void gr_h_records_delete(struct gr_req *r);
 void gr_h_nodes_update(struct gr_req *r);
 void gr_h_nodes_delete(struct gr_req *r);
 
+/* The server's map (see gr_server_map_acquire): every node's JSON and the locate index. */
+enum gr_err gr_api_map_load(struct gr_store *st, void **out);
+void gr_api_map_free(void *map);
+size_t gr_api_map_count(const void *map);
+
 /* GeoJSON geometry (Polygon or MultiPolygon, or a Feature holding one) to a shape.
  * Returns GR_EINVAL with *why set on bad input. The shape's rings are malloc'd. */
 enum gr_err gr_geojson_shape(json_t *geo, struct gr_shape *out, const char **why);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/text.h"
 #include "api.h"
 
 static bool is_type(json_t *o, const char *t)
@@ -97,6 +98,15 @@ enum gr_err gr_geojson_shape(json_t *geo, struct gr_shape *out, const char **why
     return e;
 }
 
+/* Coordinates exactly as stored, so that boundaries round-trip through export/import. */
+static void put_point(struct gr_buf *b, const double *xy, bool comma)
+{
+    char x[32], y[32];
+    gr_fmt_double(xy[0], x, sizeof(x));
+    gr_fmt_double(xy[1], y, sizeof(y));
+    gr_buf_printf(b, "%s[%s,%s]", comma ? "," : "", x, y);
+}
+
 char *gr_geojson_text(const struct gr_shape *s)
 {
     size_t outers = 0;
@@ -115,10 +125,10 @@ char *gr_geojson_text(const struct gr_shape *s)
         else
             gr_buf_adds(&b, "[");
         for (size_t p = 0; p < g->n; p++)
-            gr_buf_printf(&b, "%s[%.7f,%.7f]", p ? "," : "", g->xy[2 * p], g->xy[2 * p + 1]);
+            put_point(&b, g->xy + 2 * p, p > 0);
         /* Close the ring when the shape does not repeat its first point. */
         if (g->n && (g->xy[0] != g->xy[2 * (g->n - 1)] || g->xy[1] != g->xy[2 * (g->n - 1) + 1]))
-            gr_buf_printf(&b, ",[%.7f,%.7f]", g->xy[0], g->xy[1]);
+            put_point(&b, g->xy, true);
     }
     gr_buf_adds(&b, multi ? "]]]}" : "]]}");
     return gr_buf_take(&b, NULL);

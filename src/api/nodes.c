@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/log.h"
 #include "../base/text.h"
 #include "api.h"
 
@@ -120,12 +121,12 @@ void gr_h_nodes_children(struct gr_req *r)
     gr_api_run_list(r, nodes_kind(), &q);
 }
 
-/* Reload the locate index when a grid's boundary changed. */
-static void after_boundary(struct gr_req *r, int64_t id)
+/* The map caches every node: rebuild it after a node or a boundary changed. */
+static void after_change(struct gr_req *r)
 {
-    struct gr_anc anc;
-    if (gr_store_anc(r->st, nodes_kind(), id, &anc) == GR_OK && anc.id[GR_LEVEL_GRID] == id)
-        gr_server_geo_reload(r->srv, r->st);
+    enum gr_err e = gr_server_map_reload(r->srv, r->st);
+    if (e)
+        gr_log(GR_LOG_ERROR, "reloading the map failed: %s", gr_store_errmsg(r->st));
 }
 
 /* Validate a GeoJSON boundary and store it with its label point; replies on error. */
@@ -186,8 +187,7 @@ void gr_h_nodes_create(struct gr_req *r)
         gr_reply_error(r, e, NULL, NULL);
         return;
     }
-    if (geo)
-        after_boundary(r, id);
+    after_change(r);
     gr_reply_json(r, 201, gr_api_node_by_id(r, id));
 }
 
@@ -201,6 +201,8 @@ void gr_h_nodes_update(struct gr_req *r)
         return;
     gr_api_update(r, nodes_kind(), id, obj, NULL);
     json_decref(obj);
+    if (r->status == 200)
+        after_change(r);
 }
 
 void gr_h_nodes_delete(struct gr_req *r)
@@ -209,7 +211,7 @@ void gr_h_nodes_delete(struct gr_req *r)
     if (gr_req_id(r, 0, &id)) {
         gr_api_delete(r, nodes_kind(), id);
         if (r->status == 204)
-            gr_server_geo_reload(r->srv, r->st);
+            after_change(r);
     }
 }
 
@@ -264,7 +266,7 @@ void gr_h_nodes_boundary_put(struct gr_req *r)
         gr_reply_error(r, e, NULL, NULL);
         return;
     }
-    after_boundary(r, id);
+    after_change(r);
     gr_h_nodes_boundary_get(r);
 }
 
@@ -332,6 +334,100 @@ void gr_h_geo(struct gr_req *r)
     gr_reply_raw(r, 200, "application/geo+json", text, len);
 }
 
+/*
+ * The map: every node's JSON, its parent, and the grid polygons' index, so that locate
+ * answers without touching the store. Built at start and after node changes.
+ */
+struct gr_map {
+    struct gr_geoindex *gi;
+    size_t n, cap;
+    int64_t *ids; /* ascending: the store lists by id */
+    int64_t *parent;
+    char **json;
+};
+
+static int map_node(void *ctx, const struct gr_row *row)
+{
+    struct gr_map *m = ctx;
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 1024;
+        m->ids = gr_realloc(m->ids, gr_mul(m->cap, sizeof(*m->ids)));
+        m->parent = gr_realloc(m->parent, gr_mul(m->cap, sizeof(*m->parent)));
+        m->json = gr_realloc(m->json, gr_mul(m->cap, sizeof(*m->json)));
+    }
+    json_t *j = gr_api_node(row);
+    int pi = gr_kind_field(nodes_kind(), "parent_id", 9);
+    m->ids[m->n] = row->id;
+    m->parent[m->n] = row->vals[pi].present ? row->vals[pi].i : 0;
+    m->json[m->n] = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
+    json_decref(j);
+    m->n++;
+    return 0;
+}
+
+static int map_shape(void *ctx, int64_t id, const void *blob, size_t len)
+{
+    struct gr_shape shape;
+    if (gr_shape_unpack(blob, len, &shape) == GR_OK)
+        gr_geoindex_add(ctx, id, &shape);
+    return 0;
+}
+
+void gr_api_map_free(void *map)
+{
+    struct gr_map *m = map;
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        free(m->json[i]);
+    free(m->ids);
+    free(m->parent);
+    free(m->json);
+    gr_geoindex_free(m->gi);
+    free(m);
+}
+
+size_t gr_api_map_count(const void *map)
+{
+    return gr_geoindex_count(((const struct gr_map *)map)->gi);
+}
+
+enum gr_err gr_api_map_load(struct gr_store *st, void **out)
+{
+    struct gr_map *m = gr_calloc(1, sizeof(*m));
+    m->gi = gr_geoindex_new();
+    struct gr_query q = {.all = true, .limit = 10000};
+    bool more = true;
+    enum gr_err e = GR_OK;
+    while (!e && more) {
+        q.after = m->n ? m->ids[m->n - 1] : 0;
+        e = gr_store_list(st, nodes_kind(), &q, map_node, m, &more);
+    }
+    if (!e)
+        e = gr_store_each_shape(st, GR_LEVEL_GRID, map_shape, m->gi);
+    gr_store_release(st);
+    if (e) {
+        gr_api_map_free(m);
+        return e;
+    }
+    gr_geoindex_build(m->gi);
+    *out = m;
+    return GR_OK;
+}
+
+static ssize_t map_find(const struct gr_map *m, int64_t id)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->n && m->ids[lo] == id ? (ssize_t)lo : -1;
+}
+
 void gr_h_locate(struct gr_req *r)
 {
     const char *la = gr_req_query(r, "lat"), *lo = gr_req_query(r, "lon");
@@ -344,17 +440,35 @@ void gr_h_locate(struct gr_req *r)
         gr_reply_error(r, GR_EINVAL, "lon", "must be a longitude from -180 to 180");
         return;
     }
-    struct gr_geoindex *gi = gr_server_geo_acquire(r->srv);
-    int64_t id = gi ? gr_geoindex_find(gi, lon, lat) : 0;
-    gr_server_geo_release(r->srv);
-    struct gr_anc anc;
-    json_t *grid = id ? gr_api_node_by_id(r, id) : NULL;
-    if (!grid || gr_store_anc(r->st, nodes_kind(), id, &anc) != GR_OK) {
-        json_decref(grid);
+    const struct gr_map *m = gr_server_map_acquire(r->srv);
+    int64_t id = m ? gr_geoindex_find(m->gi, lon, lat) : 0;
+    ssize_t at = id ? map_find(m, id) : -1;
+    if (at < 0) {
+        gr_server_map_release(r->srv);
         gr_reply_error(r, GR_ENOTFOUND, NULL, "the point lies outside every grid");
         return;
     }
-    gr_reply_json(r, 200, json_pack("{s:o, s:o}", "grid", grid, "ancestors", ancestors(r, &anc, id)));
+    /* {"grid": NODE, "ancestors": [city, ..., community]} from the cached texts. */
+    ssize_t chain[GR_N_LEVELS];
+    size_t n = 0;
+    for (ssize_t p = map_find(m, m->parent[at]); p >= 0 && n < GR_N_LEVELS;
+         p = map_find(m, m->parent[p]))
+        chain[n++] = p;
+    struct gr_buf b;
+    gr_buf_init(&b, 1u << 20);
+    gr_buf_adds(&b, "{\"grid\":");
+    gr_buf_adds(&b, m->json[at]);
+    gr_buf_adds(&b, ",\"ancestors\":[");
+    for (size_t i = n; i-- > 0;) {
+        gr_buf_adds(&b, m->json[chain[i]]);
+        if (i)
+            gr_buf_addc(&b, ',');
+    }
+    gr_buf_adds(&b, "]}");
+    gr_server_map_release(r->srv);
+    size_t len;
+    char *text = gr_buf_take(&b, &len);
+    gr_reply_raw(r, 200, "application/json; charset=utf-8", text, len);
 }
 
 static json_t *share(int64_t num, int64_t den)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,6 +112,15 @@ bool gr_date_valid(const char *s, size_t n)
         return false;
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return !(m == 2 && d == 29 && !leap);
+}
+
+void gr_fmt_double(double d, char *out, size_t cap)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(out, cap, "%.*g", prec, d);
+        if (strtod(out, NULL) == d)
+            return;
+    }
 }
 
 /* Copy at most cap-1 bytes of p[0..n) into out, NUL-terminated; returns bytes copied. */

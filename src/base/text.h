@@ -24,6 +24,9 @@ enum gr_err gr_parse_f64(const char *s, size_t n, double *out);
 /* True when s is an ISO 8601 calendar date YYYY-MM-DD that exists. */
 bool gr_date_valid(const char *s, size_t n);
 
+/* The shortest decimal text (%.15g to %.17g) that reads back as exactly d. */
+void gr_fmt_double(double d, char *out, size_t cap);
+
 /* Masking of personal data, written into out (NUL-terminated, at most cap bytes).
  * A name keeps its first character: "张三丰" -> "张**". A phone keeps the first 3
  * and last 4 digits: "13812345678" -> "138****5678". An id number keeps the first 4

@@ -21,15 +21,10 @@ static const char help[] =
     "  --node ID   only the subtree of this node (for nodes: with the node's ancestors, so\n"
     "              that the file imports into an empty database)\n";
 
-/* Shortest text that reads back as the same double. */
 static void put_real(struct gr_buf *b, double d, bool first)
 {
     char s[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(s, sizeof(s), "%.*g", prec, d);
-        if (strtod(s, NULL) == d)
-            break;
-    }
+    gr_fmt_double(d, s, sizeof(s));
     gr_csv_put(b, s, strlen(s), first);
 }
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "../base/log.h"
-#include "../http/http.h"
+#include "../api/api.h"
 #include "cli.h"
 
 static const char help[] =
@@ -53,6 +53,9 @@ int gr_cmd_serve(int argc, char **argv)
         .threads = (unsigned)nthreads,
         .web_dir = web,
         .quiet = quiet != NULL,
+        .map_load = gr_api_map_load,
+        .map_free = gr_api_map_free,
+        .map_count = gr_api_map_count,
     };
     return gr_server_run(&cfg) == GR_OK ? GR_EXIT_OK : GR_EXIT_FAIL;
 }

@@ -41,7 +41,6 @@ struct gr_route {
 /* The route table (api/routes.c). Ended by a zeroed entry. */
 extern const struct gr_route gr_routes[];
 
-struct gr_geoindex;
 struct gr_server;
 
 #define GR_MAX_PARAMS 4
@@ -106,11 +105,12 @@ void gr_reply_list(struct gr_req *r, json_t *items, bool more, int64_t last_id);
 /* Read ?limit= and ?cursor=; replies 400 and returns false when invalid. */
 bool gr_req_page(struct gr_req *r, int *limit, int64_t *after);
 
-/* Server state shared by handlers. */
-struct gr_geoindex *gr_server_geo_acquire(struct gr_server *s);
-void gr_server_geo_release(struct gr_server *s);
-/* Rebuild the locate index from the store (after a boundary changes). */
-enum gr_err gr_server_geo_reload(struct gr_server *s, struct gr_store *st);
+/* The map: an opaque, read-only state (the locate index and a cache of the nodes) built by
+ * cfg.map_load, read by many threads under a shared lock, rebuilt and swapped whole when
+ * a node or a boundary changes. */
+const void *gr_server_map_acquire(struct gr_server *s);
+void gr_server_map_release(struct gr_server *s);
+enum gr_err gr_server_map_reload(struct gr_server *s, struct gr_store *st);
 /* Login throttling: true when login or address is locked out now. */
 bool gr_server_throttled(struct gr_server *s, const char *login, const char *addr);
 void gr_server_login_failed(struct gr_server *s, const char *login, const char *addr);
@@ -126,6 +126,10 @@ struct gr_server_config {
     unsigned threads;
     const char *web_dir; /* serve this folder instead of the embedded app */
     bool quiet;          /* no request log lines */
+    /* The map's life cycle (see gr_server_map_acquire). */
+    enum gr_err (*map_load)(struct gr_store *st, void **out);
+    void (*map_free)(void *map);
+    size_t (*map_count)(const void *map); /* grids indexed, for /metrics */
 };
 
 /* Run until SIGTERM or SIGINT. Prints "listening on http://HOST:PORT" on stdout once

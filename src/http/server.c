@@ -17,7 +17,6 @@
 #include <time.h>
 
 #include "../base/log.h"
-#include "../core/geo.h"
 #include "http.h"
 #include "http_int.h"
 
@@ -41,8 +40,8 @@ struct gr_server {
     pthread_mutex_t lock; /* stores, throttle */
     struct gr_store *stores[MAX_STORES];
     size_t n_stores;
-    pthread_rwlock_t geo_lock;
-    struct gr_geoindex *geo;
+    pthread_rwlock_t map_lock;
+    void *map;
     struct throttle_slot throttle[THROTTLE_SLOTS];
     atomic_uint_fast64_t n_requests, n_2xx, n_3xx, n_4xx, n_5xx, micros_total, in_flight;
     atomic_uint_fast64_t n_login_failed, n_throttled;
@@ -521,39 +520,29 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- shared state ---- */
 
-struct gr_geoindex *gr_server_geo_acquire(struct gr_server *s)
+const void *gr_server_map_acquire(struct gr_server *s)
 {
-    pthread_rwlock_rdlock(&s->geo_lock);
-    return s->geo;
+    pthread_rwlock_rdlock(&s->map_lock);
+    return s->map;
 }
 
-void gr_server_geo_release(struct gr_server *s)
+void gr_server_map_release(struct gr_server *s)
 {
-    pthread_rwlock_unlock(&s->geo_lock);
+    pthread_rwlock_unlock(&s->map_lock);
 }
 
-static int add_shape(void *ctx, int64_t id, const void *blob, size_t len)
+enum gr_err gr_server_map_reload(struct gr_server *s, struct gr_store *st)
 {
-    struct gr_shape shape;
-    if (gr_shape_unpack(blob, len, &shape) == GR_OK)
-        gr_geoindex_add(ctx, id, &shape);
-    return 0;
-}
-
-enum gr_err gr_server_geo_reload(struct gr_server *s, struct gr_store *st)
-{
-    struct gr_geoindex *gi = gr_geoindex_new();
-    enum gr_err e = gr_store_each_shape(st, GR_LEVEL_GRID, add_shape, gi);
-    if (e) {
-        gr_geoindex_free(gi);
+    void *map = NULL;
+    enum gr_err e = s->cfg.map_load ? s->cfg.map_load(st, &map) : GR_OK;
+    if (e)
         return e;
-    }
-    gr_geoindex_build(gi);
-    pthread_rwlock_wrlock(&s->geo_lock);
-    struct gr_geoindex *old = s->geo;
-    s->geo = gi;
-    pthread_rwlock_unlock(&s->geo_lock);
-    gr_geoindex_free(old);
+    pthread_rwlock_wrlock(&s->map_lock);
+    void *old = s->map;
+    s->map = map;
+    pthread_rwlock_unlock(&s->map_lock);
+    if (old && s->cfg.map_free)
+        s->cfg.map_free(old);
     return GR_OK;
 }
 
@@ -636,13 +625,13 @@ void gr_server_metrics(struct gr_server *s, struct gr_buf *b)
                   (unsigned long long)atomic_load(&s->in_flight),
                   (unsigned long long)atomic_load(&s->n_login_failed),
                   (unsigned long long)atomic_load(&s->n_throttled));
-    pthread_rwlock_rdlock(&s->geo_lock);
+    pthread_rwlock_rdlock(&s->map_lock);
     gr_buf_printf(b,
                   "# HELP gr_locate_grids Grid polygons in the locate index.\n"
                   "# TYPE gr_locate_grids gauge\n"
                   "gr_locate_grids %zu\n",
-                  s->geo ? gr_geoindex_count(s->geo) : (size_t)0);
-    pthread_rwlock_unlock(&s->geo_lock);
+                  s->map && s->cfg.map_count ? s->cfg.map_count(s->map) : (size_t)0);
+    pthread_rwlock_unlock(&s->map_lock);
 }
 
 const struct gr_server_config *gr_server_config(struct gr_server *s)
@@ -655,7 +644,7 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     struct gr_server *s = gr_calloc(1, sizeof(*s));
     s->cfg = *cfg;
     pthread_mutex_init(&s->lock, NULL);
-    pthread_rwlock_init(&s->geo_lock, NULL);
+    pthread_rwlock_init(&s->map_lock, NULL);
     enum gr_err e = GR_OK;
 
     struct gr_store *st;
@@ -666,7 +655,7 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
                                   : "");
         goto out;
     }
-    e = gr_server_geo_reload(s, st);
+    e = gr_server_map_reload(s, st);
     gr_store_close(st);
     if (e)
         goto out;
@@ -715,8 +704,9 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
         gr_store_close(s->stores[i]);
     gr_log(GR_LOG_INFO, "stopped");
 out:
-    gr_geoindex_free(s->geo);
-    pthread_rwlock_destroy(&s->geo_lock);
+    if (s->map && s->cfg.map_free)
+        s->cfg.map_free(s->map);
+    pthread_rwlock_destroy(&s->map_lock);
     pthread_mutex_destroy(&s->lock);
     free(s);
     return e;
