@@ -43,6 +43,7 @@ void gr_api_delete(struct gr_req *r, const struct gr_kind *k, int64_t id);
 void gr_h_health(struct gr_req *r);
 void gr_h_metrics(struct gr_req *r);
 void gr_h_meta(struct gr_req *r);
+void gr_h_level_names_put(struct gr_req *r);
 void gr_h_session_create(struct gr_req *r);
 void gr_h_session_get(struct gr_req *r);
 void gr_h_session_delete(struct gr_req *r);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/text.h"
 #include "api.h"
 
 static const char *const type_names[] = {
@@ -86,4 +87,51 @@ void gr_h_metrics(struct gr_req *r)
     size_t len;
     char *text = gr_buf_take(&b, &len);
     gr_reply_raw(r, 200, "text/plain; version=0.0.4", text, len);
+}
+
+void gr_h_level_names_put(struct gr_req *r)
+{
+    /* City-wide configuration: admin or city staff of some city. */
+    bool may = gr_access_is_admin(&r->who);
+    for (size_t i = 0; i < r->who.n_grants; i++)
+        may = may || (r->who.grants[i].role == GR_ROLE_CITY_STAFF);
+    if (!may) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "only city staff set the level names");
+        return;
+    }
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (gr_level_parse(key, strlen(key)) == GR_LEVEL_NONE) {
+            gr_reply_error(r, GR_EINVAL, key, "is not a level (city, district, street, community, grid)");
+            json_decref(obj);
+            return;
+        }
+        if (!json_is_string(v) || json_string_length(v) == 0 ||
+            gr_utf8_len(json_string_value(v), json_string_length(v)) > 8) {
+            gr_reply_error(r, GR_EINVAL, key, "must be a name of 1 to 8 characters");
+            json_decref(obj);
+            return;
+        }
+    }
+    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++) {
+        if (!json_object_get(obj, gr_level_name((enum gr_level)l))) {
+            gr_reply_error(r, GR_EINVAL, gr_level_name((enum gr_level)l), "is required");
+            json_decref(obj);
+            return;
+        }
+    }
+    char *text = json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(obj);
+    enum gr_err e = gr_store_setting_set(r->st, "level_names", text);
+    free(text);
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    gr_h_meta(r);
 }

@@ -11,6 +11,7 @@ const struct gr_route gr_routes[] = {
     {GETH, "/healthz", gr_h_health, GR_AUTH_NONE, 0},
     {GETH, "/metrics", gr_h_metrics, GR_AUTH_NONE, 0},
     {GETH, "/api/v1/meta", gr_h_meta, GR_AUTH_NONE, 0},
+    {GR_PUT, "/api/v1/settings/level_names", gr_h_level_names_put, GR_AUTH_USER, 0},
     {GETH, "/api/v1/locate", gr_h_locate, GR_AUTH_NONE, 0},
     {GR_POST, "/api/v1/session", gr_h_session_create, GR_AUTH_NONE, 0},
     {GETH, "/api/v1/session", gr_h_session_get, GR_AUTH_USER, 0},

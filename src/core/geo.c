@@ -21,7 +21,7 @@
 /* Crossings kept on the stack by the label point; more spill to the heap. */
 #define LABEL_STACK 256
 /* Bounds of the index lattice: buckets per shape, total buckets, total bucket entries. */
-#define GI_BUCKETS_PER_SHAPE 4
+#define GI_BUCKETS_PER_SHAPE 2
 #define GI_MAX_BUCKETS (1u << 22)
 #define GI_MAX_ITEMS (1u << 28)
 
