@@ -105,15 +105,15 @@ static inline void gr_demo_text_add(struct gr_demo_text *t, const char *s)
 /* Append v in decimal, zero-padded to at least width digits. */
 static inline void gr_demo_text_num(struct gr_demo_text *t, uint64_t v, int width)
 {
-    char d[24];
-    int n = 0;
+    char d[24]; /* 20 digits at most, and padding up to the rest */
+    size_t p = sizeof(d);
     do {
-        d[sizeof(d) - 1 - n++] = (char)('0' + v % 10);
+        d[--p] = (char)('0' + v % 10);
         v /= 10;
-    } while (v);
-    while (n < width && n < (int)sizeof(d))
-        d[sizeof(d) - 1 - n++] = '0';
-    gr_demo_text_addn(t, d + sizeof(d) - n, (size_t)n);
+    } while (v && p > 0);
+    while (p > 0 && sizeof(d) - p < (size_t)(width > 0 ? width : 0))
+        d[--p] = '0';
+    gr_demo_text_addn(t, d + p, sizeof(d) - p);
 }
 
 /* ---- Names, numbers and places (demo_names.c). ---- */

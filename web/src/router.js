@@ -1,0 +1,32 @@
+// router.js - the pages and the hash history (the server serves only /, so the route
+// lives after #). Pages other than login need a session.
+import { createRouter, createWebHashHistory } from 'vue-router';
+import LoginPage from './features/session/LoginPage.vue';
+import TreePage from './features/network/TreePage.vue';
+import { session, restoreSession } from './features/session/session.js';
+
+const routes = [
+  { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
+  { path: '/', name: 'home', component: TreePage },
+  { path: '/nodes/:id(\\d+)', name: 'node', component: () => import('./features/network/NodePage.vue') },
+  { path: '/nodes/:id(\\d+)/map', name: 'map', component: () => import('./features/network/MapPage.vue') },
+  { path: '/buildings/:id(\\d+)', name: 'building', component: () => import('./features/network/BuildingPage.vue') },
+  { path: '/units/:id(\\d+)', name: 'unit', component: () => import('./features/network/UnitPage.vue') },
+  { path: '/households/:id(\\d+)', name: 'household', component: () => import('./features/network/HouseholdPage.vue') },
+  { path: '/:rest(.*)*', name: 'not-found', component: () => import('./components/NotFoundPage.vue'), meta: { public: true } },
+];
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes,
+  scrollBehavior: (to, from, saved) => saved || { top: 0 },
+});
+
+router.beforeEach(async (to) => {
+  await restoreSession();
+  if (!to.meta.public && !session.user) {
+    return { name: 'login', query: to.fullPath !== '/' ? { next: to.fullPath } : {} };
+  }
+  if (to.name === 'login' && session.user) return { name: 'home' };
+  return true;
+});
