@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     static int first;
     if (*con_cls == NULL) {
@@ -42,10 +42,10 @@ int main(int argc, char **argv)
     }
     unsigned port = (unsigned)strtoul(argv[1], NULL, 10);
     unsigned threads = (unsigned)strtoul(argv[2], NULL, 10);
-    struct MHD_Daemon *d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, (uint16_t)port, NULL,
-        NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_END);
+    struct MHD_Daemon *d =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO,
+                         (uint16_t)port, NULL, NULL, on_request, NULL, MHD_OPTION_THREAD_POOL_SIZE,
+                         threads, MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "bench_hello: cannot listen on %u\n", port);
         return 1;

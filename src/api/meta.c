@@ -9,17 +9,16 @@
 #include "api.h"
 
 static const char *const type_names[] = {
-    [GR_FT_INT] = "integer", [GR_FT_REAL] = "number", [GR_FT_TEXT] = "string",
+    [GR_FT_INT] = "integer", [GR_FT_REAL] = "number",  [GR_FT_TEXT] = "string",
     [GR_FT_ENUM] = "enum",   [GR_FT_BOOL] = "boolean", [GR_FT_DATE] = "date",
     [GR_FT_REF] = "ref"};
 
 static json_t *field_json(const struct gr_field *f)
 {
-    json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:b, s:b}", "name", f->name, "type",
-                          type_names[f->type], "required", (f->flags & GR_FF_REQUIRED) != 0,
-                          "personal", (f->flags & GR_FF_PERSONAL) != 0, "derived",
-                          (f->flags & GR_FF_DERIVED) != 0, "immutable",
-                          (f->flags & GR_FF_IMMUTABLE) != 0);
+    json_t *o = json_pack(
+        "{s:s, s:s, s:b, s:b, s:b, s:b}", "name", f->name, "type", type_names[f->type], "required",
+        (f->flags & GR_FF_REQUIRED) != 0, "personal", (f->flags & GR_FF_PERSONAL) != 0, "derived",
+        (f->flags & GR_FF_DERIVED) != 0, "immutable", (f->flags & GR_FF_IMMUTABLE) != 0);
     if (f->type == GR_FT_TEXT)
         json_object_set_new(o, "max_len", json_integer(f->max_len));
     if (f->type == GR_FT_INT || f->type == GR_FT_REAL) {
@@ -50,9 +49,9 @@ void gr_h_meta(struct gr_req *r)
     json_t *levels = json_array();
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++) {
         json_t *c = custom ? json_object_get(custom, gr_level_name((enum gr_level)l)) : NULL;
-        json_array_append_new(levels, json_pack("{s:s, s:s}", "level",
-                                                gr_level_name((enum gr_level)l), "name",
-                                                json_is_string(c) ? json_string_value(c) : urban[l]));
+        json_array_append_new(
+            levels, json_pack("{s:s, s:s}", "level", gr_level_name((enum gr_level)l), "name",
+                              json_is_string(c) ? json_string_value(c) : urban[l]));
     }
     json_decref(custom);
     json_t *roles = json_array();
@@ -64,13 +63,13 @@ void gr_h_meta(struct gr_req *r)
         json_t *fields = json_array();
         for (size_t f = 0; f < k->n_fields; f++)
             json_array_append_new(fields, field_json(&k->fields[f]));
-        json_array_append_new(kinds, json_pack("{s:s, s:s, s:s, s:o}", "name", k->name,
-                                               "label_zh", k->label_zh, "title", k->title_field,
-                                               "fields", fields));
+        json_array_append_new(kinds,
+                              json_pack("{s:s, s:s, s:s, s:o}", "name", k->name, "label_zh",
+                                        k->label_zh, "title", k->title_field, "fields", fields));
     }
     r->cache_control = "no-cache";
-    gr_reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "levels", levels, "roles", roles, "kinds",
-                                    kinds));
+    gr_reply_json(r, 200,
+                  json_pack("{s:o, s:o, s:o}", "levels", levels, "roles", roles, "kinds", kinds));
 }
 
 void gr_h_health(struct gr_req *r)
@@ -107,7 +106,8 @@ void gr_h_level_names_put(struct gr_req *r)
     json_object_foreach(obj, key, v)
     {
         if (gr_level_parse(key, strlen(key)) == GR_LEVEL_NONE) {
-            gr_reply_error(r, GR_EINVAL, key, "is not a level (city, district, street, community, grid)");
+            gr_reply_error(r, GR_EINVAL, key,
+                           "is not a level (city, district, street, community, grid)");
             json_decref(obj);
             return;
         }

@@ -66,8 +66,7 @@ void gr_h_nodes_get(struct gr_req *r)
 }
 
 /* A query over nodes with one equality filter, for the caller's scope. */
-static void node_query(struct gr_req *r, struct gr_query *q, const char *field,
-                       struct gr_value v)
+static void node_query(struct gr_req *r, struct gr_query *q, const char *field, struct gr_value v)
 {
     memset(q, 0, sizeof(*q));
     gr_api_scopes(r, GR_K_NODES, GR_ACT_READ, q);
@@ -79,9 +78,9 @@ static void node_query(struct gr_req *r, struct gr_query *q, const char *field,
 
 void gr_h_nodes_list(struct gr_req *r)
 {
-    bool filtered = gr_req_query(r, "level") || gr_req_query(r, "under") ||
-                    gr_req_query(r, "q") || gr_req_query(r, "parent_id") ||
-                    gr_req_query(r, "cursor") || gr_req_query(r, "limit");
+    bool filtered = gr_req_query(r, "level") || gr_req_query(r, "under") || gr_req_query(r, "q") ||
+                    gr_req_query(r, "parent_id") || gr_req_query(r, "cursor") ||
+                    gr_req_query(r, "limit");
     if (filtered) {
         gr_api_list(r, nodes_kind());
         return;
@@ -229,8 +228,9 @@ void gr_h_nodes_boundary_get(struct gr_req *r)
     }
     struct gr_buf b;
     gr_buf_init(&b, (size_t)64 << 20);
-    gr_buf_printf(&b, "{\"type\":\"Feature\",\"id\":%lld,\"properties\":{\"id\":%lld},"
-                      "\"geometry\":%s}",
+    gr_buf_printf(&b,
+                  "{\"type\":\"Feature\",\"id\":%lld,\"properties\":{\"id\":%lld},"
+                  "\"geometry\":%s}",
                   (long long)id, (long long)id, geo);
     free(geo);
     size_t len;
@@ -289,8 +289,9 @@ static int geo_feature(void *ctx, int64_t id, const char *code, const char *name
                        const char *geojson)
 {
     struct geo_ctx *c = ctx;
-    gr_buf_printf(&c->b, "%s{\"type\":\"Feature\",\"id\":%lld,\"properties\":{\"id\":%lld,"
-                         "\"level\":\"%s\",\"code\":",
+    gr_buf_printf(&c->b,
+                  "%s{\"type\":\"Feature\",\"id\":%lld,\"properties\":{\"id\":%lld,"
+                  "\"level\":\"%s\",\"code\":",
                   c->n++ ? "," : "", (long long)id, (long long)id, c->level);
     json_str(&c->b, code);
     gr_buf_adds(&c->b, ",\"name\":");
@@ -321,8 +322,8 @@ void gr_h_geo(struct gr_req *r)
     struct geo_ctx c = {.level = gr_level_name(level)};
     gr_buf_init(&c.b, (size_t)256 << 20);
     gr_buf_adds(&c.b, "{\"type\":\"FeatureCollection\",\"features\":[");
-    enum gr_err e = gr_store_each_boundary(r->st, (struct gr_scope){ul, under}, level, 5000,
-                                           geo_feature, &c);
+    enum gr_err e =
+        gr_store_each_boundary(r->st, (struct gr_scope){ul, under}, level, 5000, geo_feature, &c);
     gr_buf_adds(&c.b, "]}");
     if (e) {
         gr_buf_cleanup(&c.b);
@@ -486,7 +487,8 @@ static int gap_row(void *ctx, const struct gr_gap *g)
                           "grid_name", g->grid_name);
     if (g->kind == GR_GAP_UNIT_NO_LEADER) {
         json_object_set_new(o, "building_id", json_integer(g->building_id));
-        json_object_set_new(o, "building_number", json_string(g->building_number ? g->building_number : ""));
+        json_object_set_new(o, "building_number",
+                            json_string(g->building_number ? g->building_number : ""));
     }
     json_array_append_new(ctx, o);
     return 0;
@@ -533,9 +535,9 @@ void gr_h_nodes_coverage(struct gr_req *r)
     json_object_set_new(o, "members_linking", json_integer(c.members_linking));
     json_object_set_new(o, "links", json_integer(c.links));
     json_object_set_new(o, "households_per_linking_member",
-                        c.members_linking ? json_real((double)c.households_linked /
-                                                      (double)c.members_linking)
-                                          : json_null());
+                        c.members_linking
+                            ? json_real((double)c.households_linked / (double)c.members_linking)
+                            : json_null());
     json_object_set_new(o, "gaps", gaps);
     json_object_set_new(o, "gaps_total",
                         json_pack("{s:I, s:I, s:I, s:I}", "grid_no_branch", (json_int_t)totals[0],

@@ -11,8 +11,8 @@
 #include "../base/text.h"
 #include "api.h"
 
-static const char *const anc_keys[GR_N_LEVELS + 1] = {NULL,         "city_id",      "district_id",
-                                                       "street_id",  "community_id", "grid_id"};
+static const char *const anc_keys[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
+                                                      "street_id", "community_id", "grid_id"};
 
 static bool type_error(struct gr_req *r, const struct gr_field *f, const char *what)
 {
@@ -113,8 +113,8 @@ json_t *gr_api_node(const struct gr_row *row)
     }
     int lat = gr_kind_field(k, "lat", 3), lon = gr_kind_field(k, "lon", 3);
     if (row->vals[lat].present && row->vals[lon].present)
-        json_object_set_new(o, "center", json_pack("{s:f, s:f}", "lat", row->vals[lat].d, "lon",
-                                                    row->vals[lon].d));
+        json_object_set_new(
+            o, "center", json_pack("{s:f, s:f}", "lat", row->vals[lat].d, "lon", row->vals[lon].d));
     else
         json_object_set_new(o, "center", json_null());
     return o;

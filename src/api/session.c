@@ -65,8 +65,8 @@ void gr_h_session_create(struct gr_req *r)
     /* Verify something even for an unknown login, so timing does not tell them apart. */
     static const char dummy[] = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$"
                                 "9sTbSlTio3Biev89thdrlKKiCaYsjjYVJxGAL3swxpQ";
-    bool ok = gr_password_verify(e == GR_OK ? u.pw_hash : dummy, password) && e == GR_OK &&
-              !u.disabled;
+    bool ok =
+        gr_password_verify(e == GR_OK ? u.pw_hash : dummy, password) && e == GR_OK && !u.disabled;
     if (!ok) {
         gr_server_login_failed(r->srv, login, addr);
         json_decref(obj);
@@ -94,9 +94,8 @@ void gr_h_session_create(struct gr_req *r)
         return;
     }
     char cookie[160];
-    snprintf(cookie, sizeof(cookie),
-             "gr_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-             SESSION_SECONDS);
+    snprintf(cookie, sizeof(cookie), "gr_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d",
+             token, SESSION_SECONDS);
     r->set_cookie = gr_strdup(cookie);
     gr_reply_json(r, 200, json_pack("{s:s, s:o}", "csrf_token", csrf, "user", user_json(&u, &p)));
 }
@@ -164,8 +163,7 @@ static bool login_ok(const char *s)
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-              c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
             return false;
     }
     return true;
@@ -175,8 +173,7 @@ static bool login_ok(const char *s)
 static bool parse_grants(struct gr_req *r, json_t *arr, struct gr_principal *p)
 {
     memset(p, 0, sizeof(*p));
-    if (!json_is_array(arr) || json_array_size(arr) == 0 ||
-        json_array_size(arr) > GR_MAX_GRANTS) {
+    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > GR_MAX_GRANTS) {
         gr_reply_error(r, GR_EINVAL, "grants", "must be a list of 1 to 16 grants");
         return false;
     }
@@ -233,8 +230,8 @@ void gr_h_users_create(struct gr_req *r)
     json_error_t jerr;
     struct gr_principal p;
     enum gr_err e = GR_OK;
-    if (json_unpack_ex(obj, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:o}", "login", &login,
-                       "password", &password, "name", &name, "grants", &grants) != 0) {
+    if (json_unpack_ex(obj, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:o}", "login", &login, "password",
+                       &password, "name", &name, "grants", &grants) != 0) {
         const char *field = strstr(jerr.text, "login")      ? "login"
                             : strstr(jerr.text, "password") ? "password"
                             : strstr(jerr.text, "name")     ? "name"

@@ -84,8 +84,7 @@ enum gr_err gr_parse_f64(const char *s, size_t n, double *out)
     tmp[n] = '\0';
     for (size_t i = 0; i < n; i++) {
         char c = tmp[i];
-        if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' ||
-              c == 'E'))
+        if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'))
             return GR_EINVAL;
     }
     char *end;

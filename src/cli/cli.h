@@ -17,7 +17,7 @@
 #define GR_EXIT_USAGE 2
 
 struct gr_opt {
-    const char *name;  /* "--db" */
+    const char *name; /* "--db" */
     bool takes_value;
     const char **value; /* where the value goes (or "1" for a flag) */
 };
@@ -25,8 +25,8 @@ struct gr_opt {
 /* Parse argv[1..argc) against opts; positional arguments land in pos (at most max_pos).
  * Prints a message naming the problem and returns false on a usage error. Sets *help
  * when --help or -h is given. */
-bool gr_cli_parse(int argc, char **argv, const struct gr_opt *opts, const char **pos,
-                  int max_pos, int *n_pos, bool *help);
+bool gr_cli_parse(int argc, char **argv, const struct gr_opt *opts, const char **pos, int max_pos,
+                  int *n_pos, bool *help);
 /* Progress on a terminal (stderr), at most a few times a second; silent elsewhere. */
 void gr_cli_progress(const char *phase, uint64_t done, uint64_t total);
 void gr_cli_progress_end(void);

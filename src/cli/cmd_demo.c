@@ -158,8 +158,8 @@ int gr_cmd_demo(int argc, char **argv)
     gr_store_close(c.st);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    printf("created %s: %s city, seed %lld, %llu records in %.1f s\n", db, scale,
-           (long long)seed_n, (unsigned long long)c.rows, secs);
+    printf("created %s: %s city, seed %lld, %llu records in %.1f s\n", db, scale, (long long)seed_n,
+           (unsigned long long)c.rows, secs);
     printf("logins (password %s; admin's is %s):\n", demo_pw, admin_pw);
     printf("  %-10s %-20s %s\n", "admin", "admin", "系统管理员");
     for (size_t i = 0; i < c.n_users; i++)

@@ -121,8 +121,10 @@ static enum gr_level level_of(const struct gr_anc *anc, int64_t id)
 int gr_cmd_export(int argc, char **argv)
 {
     const char *db = NULL, *node = NULL, *outpath = NULL;
-    const struct gr_opt opts[] = {
-        {"--db", true, &db}, {"--node", true, &node}, {"--out", true, &outpath}, {NULL, false, NULL}};
+    const struct gr_opt opts[] = {{"--db", true, &db},
+                                  {"--node", true, &node},
+                                  {"--out", true, &outpath},
+                                  {NULL, false, NULL}};
     const char *pos[1];
     int n_pos;
     bool want_help;

@@ -58,12 +58,8 @@ static bool cell_value(const struct gr_field *f, const char *s, size_t n, struct
     v->present = true;
     switch (f->type) {
     case GR_FT_INT:
-    case GR_FT_REF:
-        *why = "must be an integer";
-        return gr_parse_i64(s, n, &v->i) == GR_OK;
-    case GR_FT_REAL:
-        *why = "must be a number";
-        return gr_parse_f64(s, n, &v->d) == GR_OK;
+    case GR_FT_REF: *why = "must be an integer"; return gr_parse_i64(s, n, &v->i) == GR_OK;
+    case GR_FT_REAL: *why = "must be a number"; return gr_parse_f64(s, n, &v->d) == GR_OK;
     case GR_FT_BOOL:
         *why = "must be true or false";
         if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 1 && s[0] == '1'))
@@ -89,8 +85,8 @@ static int import_csv(struct gr_store *st, const struct gr_kind *k, const char *
     size_t n_cols = 0;
     enum gr_err e = gr_csv_next(&c);
     if (e) {
-        bad(rp, 1, 0, NULL, e == GR_ENOTFOUND ? "the file is empty: a header row is needed"
-                                              : c.error);
+        bad(rp, 1, 0, NULL,
+            e == GR_ENOTFOUND ? "the file is empty: a header row is needed" : c.error);
         goto out;
     }
     n_cols = c.n;
@@ -179,8 +175,8 @@ static int first_id(void *ctx, const struct gr_row *row)
     return 1;
 }
 
-static int import_boundaries(struct gr_store *st, const char *data, size_t len,
-                             struct report *rp, uint64_t *rows)
+static int import_boundaries(struct gr_store *st, const char *data, size_t len, struct report *rp,
+                             uint64_t *rows)
 {
     json_error_t err;
     json_t *fc = json_loadb(data, len, JSON_REJECT_DUPLICATES, &err);
@@ -207,9 +203,8 @@ static int import_boundaries(struct gr_store *st, const char *data, size_t len,
             struct gr_query q = {.all = true, .limit = 1};
             q.n_filters = 1;
             q.filter_field[0] = gr_kind_field(gr_kind_get(GR_K_NODES), "code", 4);
-            q.filter_value[0] = (struct gr_value){.present = true,
-                                                  .s = json_string_value(jcode),
-                                                  .len = json_string_length(jcode)};
+            q.filter_value[0] = (struct gr_value){
+                .present = true, .s = json_string_value(jcode), .len = json_string_length(jcode)};
             bool more;
             int64_t found = 0;
             gr_store_list(st, gr_kind_get(GR_K_NODES), &q, first_id, &found, &more);

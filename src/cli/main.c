@@ -29,8 +29,8 @@ static void usage(FILE *out)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].what);
 }
 
-bool gr_cli_parse(int argc, char **argv, const struct gr_opt *opts, const char **pos,
-                  int max_pos, int *n_pos, bool *help)
+bool gr_cli_parse(int argc, char **argv, const struct gr_opt *opts, const char **pos, int max_pos,
+                  int *n_pos, bool *help)
 {
     *n_pos = 0;
     *help = false;
@@ -72,8 +72,8 @@ bool gr_cli_int(const char *opt, const char *value, int64_t lo, int64_t hi, int6
 {
     int64_t v;
     if (gr_parse_i64(value, strlen(value), &v) != GR_OK || v < lo || v > hi) {
-        fprintf(stderr, "grassroots: %s must be an integer from %lld to %lld\n", opt,
-                (long long)lo, (long long)hi);
+        fprintf(stderr, "grassroots: %s must be an integer from %lld to %lld\n", opt, (long long)lo,
+                (long long)hi);
         return false;
     }
     *out = v;

@@ -8,10 +8,17 @@
 
 #include <string.h>
 
-static const char *const role_names[GR_N_ROLES] = {
-    NULL,           "resident",       "unit_leader",        "building_leader",
-    "grid_worker",  "community_staff", "street_staff",      "department_handler",
-    "district_staff", "city_staff",   "admin"};
+static const char *const role_names[GR_N_ROLES] = {NULL,
+                                                   "resident",
+                                                   "unit_leader",
+                                                   "building_leader",
+                                                   "grid_worker",
+                                                   "community_staff",
+                                                   "street_staff",
+                                                   "department_handler",
+                                                   "district_staff",
+                                                   "city_staff",
+                                                   "admin"};
 
 const char *gr_role_name(enum gr_role role)
 {
@@ -43,16 +50,16 @@ static const unsigned rights[GR_N_ROLES][GR_N_KINDS] = {
     [GR_ROLE_RESIDENT] = {R, R, R, 0, 0, R, 0, R, 0, R, R},
     [GR_ROLE_UNIT_LEADER] = {R, R, R, R, R, R, R, R, R, R, R},
     [GR_ROLE_BUILDING_LEADER] = {R, R, R, R, R, R, R, R, R, R, R},
-    [GR_ROLE_GRID_WORKER] = {R, R | P | W, R | P | W, R | P | W, R | P | W, R, R | P,
-                             R | P, R | P | W, R, R},
+    [GR_ROLE_GRID_WORKER] = {R, R | P | W, R | P | W, R | P | W, R | P | W, R, R | P, R | P,
+                             R | P | W, R, R},
     [GR_ROLE_COMMUNITY_STAFF] = {R | W, R | P | W, R | P | W, R | P | W, R | P | W, R | P | W,
                                  R | P | W, R | P | W, R | P | W, R | P | W, R | P | W},
     [GR_ROLE_STREET_STAFF] = {R | W, R | W, R | W, R, R, R | W, R, R | W, R, R | W, R | W},
     [GR_ROLE_DEPARTMENT_HANDLER] = {R, 0, 0, 0, 0, 0, 0, 0, 0, R, 0},
     [GR_ROLE_DISTRICT_STAFF] = {R | W, R, R, R, R, R | W, R, R | W, R, R | W, R | W},
     [GR_ROLE_CITY_STAFF] = {R | W, R, R, R, R, R | W, R, R | W, R, R | W, R | W},
-    [GR_ROLE_ADMIN] = {R | P | W, R | P | W, R | P | W, R | P | W, R | P | W, R | P | W,
-                       R | P | W, R | P | W, R | P | W, R | P | W, R | P | W},
+    [GR_ROLE_ADMIN] = {R | P | W, R | P | W, R | P | W, R | P | W, R | P | W, R | P | W, R | P | W,
+                       R | P | W, R | P | W, R | P | W, R | P | W},
 };
 
 bool gr_access_role_allows(enum gr_role r, enum gr_kind_id k, enum gr_action act)

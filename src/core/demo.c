@@ -81,7 +81,10 @@ struct fx_name {
     size_t off;
 };
 
+/* One line per field; clang-format would spread the macro's initialiser over four. */
+/* clang-format off */
 #define FX(k, f, m) {k, f, offsetof(struct fx, m)}
+/* clang-format on */
 static const struct fx_name fx_names[] = {
     FX(GR_K_NODES, "parent_id", n_parent),
     FX(GR_K_NODES, "level", n_level),
@@ -665,8 +668,8 @@ static void midpoint(const struct gen *g, uint32_t i, uint32_t j, bool horizonta
     double ax, ay, bx, by;
     vertex(g, i, j, &ax, &ay);
     vertex(g, horizontal ? i + 1 : i, horizontal ? j : j + 1, &bx, &by);
-    uint64_t h = gr_demo_mix(g->seed ^ 0x5eed0002ull ^ (((uint64_t)i << 33) | ((uint64_t)j << 1) |
-                                                        (horizontal ? 1u : 0u)));
+    uint64_t h = gr_demo_mix(g->seed ^ 0x5eed0002ull ^
+                             (((uint64_t)i << 33) | ((uint64_t)j << 1) | (horizontal ? 1u : 0u)));
     double m = MID_JITTER * hash_unit(h);
     *x = (ax + bx) / 2 + (horizontal ? 0 : m * CELL_DX);
     *y = (ay + by) / 2 + (horizontal ? m * CELL_DY : 0);
@@ -769,8 +772,10 @@ static void outline(struct gen *g, size_t c0, size_t c1, struct gr_shape *shape)
             g->used[e] = true;
             p = edge_points(g, &g->edges[e], p);
             uint32_t key = g->edges[e].key, dir = g->edges[e].dir;
-            uint32_t to = dir == 0 ? key + 1 : dir == 1 ? key + g->side + 1 : dir == 2 ? key - 1
-                                                                           : key - g->side - 1;
+            uint32_t to = dir == 0   ? key + 1
+                          : dir == 1 ? key + g->side + 1
+                          : dir == 2 ? key - 1
+                                     : key - g->side - 1;
             e = next_edge(g, n, to, dir, s);
         } while (e != s && e < n);
         p[0] = ring->xy[0]; /* close the ring */
@@ -960,9 +965,8 @@ static enum gr_err district_orgs(struct gen *g, size_t d)
         TRY(stakeholder(g, &o, &dx->dept[k], d == 0 && k == 0 ? &g->who.dept : NULL));
         dx->n_dept++;
     }
-    static const char *const mass[][3] = {{"", "总工会", "81"},
-                                          {"共青团" CITY_NAME, "委员会", "13"},
-                                          {"", "妇女联合会", "13"}};
+    static const char *const mass[][3] = {
+        {"", "总工会", "81"}, {"共青团" CITY_NAME, "委员会", "13"}, {"", "妇女联合会", "13"}};
     int64_t id;
     for (size_t k = 0; k < 3; k++) {
         compose(&name, mass[k][0], dn->name, mass[k][1]);
@@ -973,8 +977,8 @@ static enum gr_err district_orgs(struct gen *g, size_t d)
     }
     o.party_org = 0;
     for (int k = 0; k < g->sc->enterprises && k < MAX_ENTERPRISES; k++) {
-        compose(&name, gr_demo_rng_chance(r, 0.5) ? "江西" : "南昌", gr_demo_pick(r, &gr_demo_brands),
-                gr_demo_pick(r, &gr_demo_industries));
+        compose(&name, gr_demo_rng_chance(r, 0.5) ? "江西" : "南昌",
+                gr_demo_pick(r, &gr_demo_brands), gr_demo_pick(r, &gr_demo_industries));
         o.kind = "enterprise";
         o.credit = "91";
         copy_str(dx->ent_name[dx->n_ent], sizeof(dx->ent_name[0]), name.s);
@@ -1006,8 +1010,11 @@ static enum gr_err street_orgs(struct gen *g, size_t s)
             continue;
         int64_t id;
         compose(&name, st->name, social[k], "");
-        struct org_spec o = {.node = st->id, .region = region, .kind = "social_organisation",
-                             .name = name.s, .credit = credit[k]};
+        struct org_spec o = {.node = st->id,
+                             .region = region,
+                             .kind = "social_organisation",
+                             .name = name.s,
+                             .credit = credit[k]};
         TRY(stakeholder(g, &o, &id, NULL));
     }
     return GR_OK;
@@ -1272,10 +1279,10 @@ static enum gr_err emit_household(struct gen *g, int64_t unit, int floor, int do
     struct person ps[MAX_PEOPLE];
     bool tenants = false;
     size_t n = gr_demo_rng_chance(r, 0.06) ? 0 : compose_household(g, ps, &tenants);
-    const char *occupancy = n == 0 ? "vacant"
+    const char *occupancy = n == 0                                   ? "vacant"
                             : tenants || gr_demo_rng_chance(r, 0.12) ? "rented"
-                            : gr_demo_rng_chance(r, 0.02)             ? "other"
-                                                                      : "owner_occupied";
+                            : gr_demo_rng_chance(r, 0.02)            ? "other"
+                                                                     : "owner_occupied";
     struct gr_demo_text room;
     gr_demo_text_clear(&room);
     gr_demo_text_num(&room, (uint64_t)(floor * 100 + door), 0);
@@ -1400,8 +1407,8 @@ static enum gr_err emit_building(struct gen *g, const struct node *gr, const str
         for (int fl = 1; fl <= floors; fl++)
             for (int d = 1; d <= doors; d++) {
                 /* pb and pu may move when the buffers grow: index them afresh. */
-                TRY(emit_household(g, pu->id, fl, d, area[(d - 1) & 3], local6,
-                                   &g->pb[g->n_pb - 1], &g->pu[g->n_pu - 1]));
+                TRY(emit_household(g, pu->id, fl, d, area[(d - 1) & 3], local6, &g->pb[g->n_pb - 1],
+                                   &g->pu[g->n_pu - 1]));
             }
     }
     *made = floors * units * doors;
@@ -1628,31 +1635,44 @@ static enum gr_err community_orgs(struct gen *g, struct node *cm, const struct n
     compose(&name, "中共", st->name, cm->name);
     gr_demo_text_add(&name, committee ? "委员会" : "总支部委员会");
     compose(&code, "D", cm->code, "");
-    TRY(party_org(g, cm->id, st->org_id, committee ? "committee" : "general_branch", name.s,
-                  code.s, 0, 1990, &cm->org_id));
+    TRY(party_org(g, cm->id, st->org_id, committee ? "committee" : "general_branch", name.s, code.s,
+                  0, 1990, &cm->org_id));
     int64_t id;
     /* A village has a villagers' committee (村民委员会), a community a residents' one. */
     compose(&name, cm->name, cm->town ? "村民委员会" : "居民委员会", "");
-    struct org_spec o = {.node = cm->id, .region = region, .kind = "residents_committee",
-                         .name = name.s, .credit = cm->town ? "54" : "55",
+    struct org_spec o = {.node = cm->id,
+                         .region = region,
+                         .kind = "residents_committee",
+                         .name = name.s,
+                         .credit = cm->town ? "54" : "55",
                          .party_org = cm->org_id};
     TRY(stakeholder(g, &o, &id, NULL));
     for (size_t k = 0; k < n_es; k++) {
         if (!(k == 0 && !cm->town) && !gr_demo_rng_chance(r, 0.6))
             continue;
         compose(&name, es[k].name, "业主委员会", "");
-        struct org_spec oc = {.node = cm->id, .region = region, .kind = "owners_committee",
-                              .name = name.s, .mobile = true};
+        struct org_spec oc = {.node = cm->id,
+                              .region = region,
+                              .kind = "owners_committee",
+                              .name = name.s,
+                              .mobile = true};
         TRY(stakeholder(g, &oc, &id, NULL));
     }
     compose(&name, gr_demo_rng_chance(r, 0.5) ? "江西" : "南昌", gr_demo_pick(r, &gr_demo_brands),
             gr_demo_rng_chance(r, 0.5) ? "物业服务有限公司" : "物业管理有限公司");
-    struct org_spec op = {.node = cm->id, .region = region, .kind = "property_company",
-                          .name = name.s, .credit = "91"};
+    struct org_spec op = {.node = cm->id,
+                          .region = region,
+                          .kind = "property_company",
+                          .name = name.s,
+                          .credit = "91"};
     TRY(stakeholder(g, &op, property, NULL));
     compose(&name, cm->name, gr_demo_rng_chance(r, 0.5) ? "党员志愿服务队" : "志愿服务队", "");
-    struct org_spec ov = {.node = cm->id, .region = region, .kind = "volunteer_team",
-                          .name = name.s, .party_org = cm->org_id, .mobile = true};
+    struct org_spec ov = {.node = cm->id,
+                          .region = region,
+                          .kind = "volunteer_team",
+                          .name = name.s,
+                          .party_org = cm->org_id,
+                          .mobile = true};
     TRY(stakeholder(g, &ov, &id, NULL));
     compose(&name, cm->name, "妇女联合会", "");
     ov.kind = "mass_organisation";
@@ -1761,8 +1781,8 @@ static enum gr_err population(struct gen *g)
 static enum gr_err users(struct gen *g)
 {
     struct logins *w = &g->who;
-    struct gr_demo_text *fill[] = {&w->city, &w->district, &w->street, &w->community, &w->grid,
-                                   &w->grid2, &w->building, &w->unit, &w->resident, &w->dept};
+    struct gr_demo_text *fill[] = {&w->city,  &w->district, &w->street, &w->community, &w->grid,
+                                   &w->grid2, &w->building, &w->unit,   &w->resident,  &w->dept};
     for (size_t k = 0; k < sizeof(fill) / sizeof(fill[0]); k++)
         if (!fill[k]->len) /* not captured on the way: a made-up name */
             gr_demo_person_name(&g->names, &g->rng, NULL, gr_demo_rng_chance(&g->rng, 0.5),

@@ -29,8 +29,9 @@ struct gr_demo_sink {
     /* Create a demo login: node_id or organisation_id set (the other 0). */
     enum gr_err (*user)(void *ctx, const char *login, const char *name, enum gr_role role,
                         int64_t node_id, int64_t organisation_id);
-    /* Progress for long runs (may be NULL): phase is "nodes", "grids" or "organisations";
-     * called every few thousand records and once with done == total at the end. */
+    /* Progress for long runs (may be NULL): phase "nodes" (done/total nodes), then "grids"
+     * (grids populated so far); called every few thousand records and once with
+     * done == total at the end of each phase. */
     void (*progress)(void *ctx, const char *phase, uint64_t done, uint64_t total);
 };
 

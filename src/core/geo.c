@@ -410,8 +410,7 @@ static int cmp_entry(const void *a, const void *b)
 }
 
 /* The bucket range [lo, hi] that a box covers along one axis. */
-static void gi_span(double lo, double hi, double origin, double inv, size_t n, size_t *a,
-                    size_t *b)
+static void gi_span(double lo, double hi, double origin, double inv, size_t n, size_t *a, size_t *b)
 {
     double fa = (lo - origin) * inv, fb = (hi - origin) * inv;
     *a = fa <= 0 ? 0 : (fa >= (double)n ? n - 1 : (size_t)fa);
@@ -483,7 +482,7 @@ void gr_geoindex_build(struct gr_geoindex *gi)
     if (gi->y1 - gi->y0 < 1e-9)
         gi->y1 = gi->y0 + 1e-9;
     size_t target = gi->n > GI_MAX_BUCKETS / GI_BUCKETS_PER_SHAPE ? GI_MAX_BUCKETS
-                                                                    : gi->n * GI_BUCKETS_PER_SHAPE;
+                                                                  : gi->n * GI_BUCKETS_PER_SHAPE;
     if (target == 0)
         target = 1;
     gi_lattice(gi, target);

@@ -16,9 +16,9 @@
 #include "../base/err.h"
 
 struct gr_ring {
-    size_t n;      /* points; a closed ring may repeat the first point last */
-    double *xy;    /* 2*n doubles: lon, lat, lon, lat, ... */
-    bool hole;     /* a hole of the polygon begun by the last outer ring */
+    size_t n;   /* points; a closed ring may repeat the first point last */
+    double *xy; /* 2*n doubles: lon, lat, lon, lat, ... */
+    bool hole;  /* a hole of the polygon begun by the last outer ring */
 };
 
 struct gr_shape {

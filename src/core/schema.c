@@ -28,17 +28,17 @@ enum gr_level gr_level_parse(const char *name, size_t len)
 static const char *const e_levels[] = {"city", "district", "street", "community", "grid", NULL};
 static const char *const e_gender[] = {"male", "female", NULL};
 static const char *const e_occupancy[] = {"owner_occupied", "rented", "vacant", "other", NULL};
-static const char *const e_relation[] = {"head",    "spouse", "child",  "parent", "grandchild",
-                                         "sibling", "tenant", "other",  NULL};
+static const char *const e_relation[] = {"head",    "spouse", "child", "parent", "grandchild",
+                                         "sibling", "tenant", "other", NULL};
 static const char *const e_org_kind[] = {"committee", "general_branch", "branch", "group", NULL};
-static const char *const e_post_kind[] = {"secretary",   "deputy_secretary", "grid_branch_secretary",
-                                          "grid_worker", "building_leader",  "unit_leader",
-                                          NULL};
-static const char *const e_stake_kind[] = {"department",          "social_organisation",
-                                           "enterprise",          "property_company",
-                                           "residents_committee", "owners_committee",
-                                           "volunteer_team",      "mass_organisation",
-                                           NULL};
+static const char *const e_post_kind[] = {
+    "secretary",   "deputy_secretary", "grid_branch_secretary",
+    "grid_worker", "building_leader",  "unit_leader",
+    NULL};
+static const char *const e_stake_kind[] = {
+    "department",       "social_organisation", "enterprise",
+    "property_company", "residents_committee", "owners_committee",
+    "volunteer_team",   "mass_organisation",   NULL};
 
 #define REQ GR_FF_REQUIRED
 #define PER GR_FF_PERSONAL
@@ -48,13 +48,34 @@ static const char *const e_stake_kind[] = {"department",          "social_organi
 #define IMM GR_FF_IMMUTABLE
 
 /* Field constructors: designated initialisers keep the tables readable. */
-#define F_TEXT(n, fl, len, m) {.name = n, .type = GR_FT_TEXT, .flags = fl, .max_len = len, .mask = m}
-#define F_INT(n, fl, lo, hi) {.name = n, .type = GR_FT_INT, .flags = fl, .min = lo, .max = hi}
-#define F_REAL(n, fl, lo, hi) {.name = n, .type = GR_FT_REAL, .flags = fl, .min = lo, .max = hi}
-#define F_ENUM(n, fl, vals) {.name = n, .type = GR_FT_ENUM, .flags = fl, .enum_values = vals}
-#define F_BOOL(n, fl) {.name = n, .type = GR_FT_BOOL, .flags = fl}
-#define F_DATE(n, fl) {.name = n, .type = GR_FT_DATE, .flags = fl}
-#define F_REF(n, fl, kind, lvl) {.name = n, .type = GR_FT_REF, .flags = fl, .ref_kind = kind, .ref_level = lvl}
+#define F_TEXT(n, fl, len, m)                                                                      \
+    {                                                                                              \
+        .name = n, .type = GR_FT_TEXT, .flags = fl, .max_len = len, .mask = m                      \
+    }
+#define F_INT(n, fl, lo, hi)                                                                       \
+    {                                                                                              \
+        .name = n, .type = GR_FT_INT, .flags = fl, .min = lo, .max = hi                            \
+    }
+#define F_REAL(n, fl, lo, hi)                                                                      \
+    {                                                                                              \
+        .name = n, .type = GR_FT_REAL, .flags = fl, .min = lo, .max = hi                           \
+    }
+#define F_ENUM(n, fl, vals)                                                                        \
+    {                                                                                              \
+        .name = n, .type = GR_FT_ENUM, .flags = fl, .enum_values = vals                            \
+    }
+#define F_BOOL(n, fl)                                                                              \
+    {                                                                                              \
+        .name = n, .type = GR_FT_BOOL, .flags = fl                                                 \
+    }
+#define F_DATE(n, fl)                                                                              \
+    {                                                                                              \
+        .name = n, .type = GR_FT_DATE, .flags = fl                                                 \
+    }
+#define F_REF(n, fl, kind, lvl)                                                                    \
+    {                                                                                              \
+        .name = n, .type = GR_FT_REF, .flags = fl, .ref_kind = kind, .ref_level = lvl              \
+    }
 
 static const struct gr_field f_nodes[] = {
     F_REF("parent_id", IMM, "nodes", GR_LEVEL_NONE),
@@ -180,7 +201,10 @@ static const char *const s_organisations[] = {"node_id", NULL};
 static const char *const s_cobuild_links[] = {"party_org_id", NULL};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define KIND(id, name, zh, f, s, title) {id, name, zh, f, N(f), s, title}
+#define KIND(id, name, zh, f, s, title)                                                            \
+    {                                                                                              \
+        id, name, zh, f, N(f), s, title                                                            \
+    }
 
 static const struct gr_kind kinds[GR_N_KINDS] = {
     KIND(GR_K_NODES, "nodes", "行政区划与网格", f_nodes, s_nodes, "name"),
@@ -193,8 +217,7 @@ static const struct gr_kind kinds[GR_N_KINDS] = {
     KIND(GR_K_POSTS, "posts", "岗位", f_posts, s_posts, "person_name"),
     KIND(GR_K_MEMBER_HOUSEHOLDS, "member_households", "党员联户", f_member_households,
          s_member_households, "household_id"),
-    KIND(GR_K_ORGANISATIONS, "organisations", "多元主体", f_organisations, s_organisations,
-         "name"),
+    KIND(GR_K_ORGANISATIONS, "organisations", "多元主体", f_organisations, s_organisations, "name"),
     KIND(GR_K_COBUILD_LINKS, "cobuild_links", "共建关系", f_cobuild_links, s_cobuild_links,
          "title"),
 };

@@ -68,11 +68,11 @@ struct gr_field {
     enum gr_ftype type;
     unsigned flags;
     enum gr_mask mask;
-    int max_len;                      /* TEXT: code points */
-    double min, max;                  /* INT, REAL */
-    const char *const *enum_values;   /* ENUM: NULL-terminated */
-    const char *ref_kind;             /* REF: kind name ("nodes", "buildings"...) */
-    enum gr_level ref_level;          /* REF to nodes: required level, or NONE */
+    int max_len;                    /* TEXT: code points */
+    double min, max;                /* INT, REAL */
+    const char *const *enum_values; /* ENUM: NULL-terminated */
+    const char *ref_kind;           /* REF: kind name ("nodes", "buildings"...) */
+    enum gr_level ref_level;        /* REF to nodes: required level, or NONE */
 };
 
 enum gr_kind_id {
@@ -92,7 +92,7 @@ enum gr_kind_id {
 
 struct gr_kind {
     enum gr_kind_id id;
-    const char *name;  /* API path segment, table name and CSV import kind */
+    const char *name; /* API path segment, table name and CSV import kind */
     const char *label_zh;
     const struct gr_field *fields;
     size_t n_fields;
@@ -105,10 +105,10 @@ struct gr_kind {
 
 /* A value of a field. Text is not owned: it points into the caller's memory. */
 struct gr_value {
-    bool present; /* given (create/update) or non-null (read) */
-    bool null;    /* explicitly null */
-    int64_t i;    /* INT, BOOL, REF */
-    double d;     /* REAL */
+    bool present;  /* given (create/update) or non-null (read) */
+    bool null;     /* explicitly null */
+    int64_t i;     /* INT, BOOL, REF */
+    double d;      /* REAL */
     const char *s; /* TEXT, ENUM, DATE */
     size_t len;
 };

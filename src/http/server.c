@@ -262,8 +262,8 @@ json_t *gr_req_json(struct gr_req *r)
     json_error_t err;
     json_t *j = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &err);
     if (!j) {
-        char *msg = gr_arena_printf(&r->arena, "malformed JSON at line %d column %d: %s",
-                                    err.line, err.column, err.text);
+        char *msg = gr_arena_printf(&r->arena, "malformed JSON at line %d column %d: %s", err.line,
+                                    err.column, err.text);
         gr_reply_error_code(r, 400, "invalid_json", NULL, msg);
         return NULL;
     }
@@ -346,8 +346,7 @@ static bool authenticate(struct gr_req *r)
         if (tok) {
             char *csrf = NULL;
             gr_sha256_hex(tok, strlen(tok), r->session_hash);
-            e = gr_store_session_get(r->st, r->session_hash, (int64_t)time(NULL), &user_id,
-                                     &csrf);
+            e = gr_store_session_get(r->st, r->session_hash, (int64_t)time(NULL), &user_id, &csrf);
             if (csrf) {
                 snprintf(r->csrf, sizeof(r->csrf), "%s", csrf);
                 free(csrf);
@@ -425,8 +424,8 @@ static void add_security_headers(struct MHD_Response *resp)
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **con_cls)
 {
     struct gr_server *s = cls;
     struct gr_req *r = *con_cls;
@@ -435,7 +434,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->srv = s;
         r->conn = c;
         gr_arena_init(&r->arena);
-        r->url = gr_arena_strndup(&r->arena, url, strlen(url) > MAX_URL ? MAX_URL + 1 : strlen(url));
+        r->url =
+            gr_arena_strndup(&r->arena, url, strlen(url) > MAX_URL ? MAX_URL + 1 : strlen(url));
         r->start_us = now_us();
         r->method = parse_method(method);
         size_t limit = DEFAULT_BODY_LIMIT;
@@ -449,8 +449,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
-                      r->client, sizeof(r->client));
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, r->client,
+                      sizeof(r->client));
         atomic_fetch_add(&s->in_flight, 1);
         *con_cls = r;
         return MHD_YES;
@@ -496,8 +496,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     atomic_fetch_add(&s->micros_total, (uint64_t)us);
     atomic_fetch_sub(&s->in_flight, 1);
     int cls_ = r->status / 100;
-    atomic_fetch_add(cls_ == 2 ? &s->n_2xx : cls_ == 3 ? &s->n_3xx : cls_ == 4 ? &s->n_4xx
-                                                                              : &s->n_5xx,
+    atomic_fetch_add(cls_ == 2   ? &s->n_2xx
+                     : cls_ == 3 ? &s->n_3xx
+                     : cls_ == 4 ? &s->n_4xx
+                                 : &s->n_5xx,
                      1);
     if (!s->cfg.quiet) {
         static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
@@ -598,33 +600,31 @@ void gr_server_login_ok(struct gr_server *s, const char *login, const char *addr
 
 void gr_server_metrics(struct gr_server *s, struct gr_buf *b)
 {
-    gr_buf_printf(b,
-                  "# HELP gr_http_requests_total Requests answered, by status class.\n"
-                  "# TYPE gr_http_requests_total counter\n"
-                  "gr_http_requests_total{class=\"2xx\"} %llu\n"
-                  "gr_http_requests_total{class=\"3xx\"} %llu\n"
-                  "gr_http_requests_total{class=\"4xx\"} %llu\n"
-                  "gr_http_requests_total{class=\"5xx\"} %llu\n"
-                  "# HELP gr_http_request_seconds_total Time spent answering requests.\n"
-                  "# TYPE gr_http_request_seconds_total counter\n"
-                  "gr_http_request_seconds_total %.6f\n"
-                  "# HELP gr_http_in_flight Requests being answered now.\n"
-                  "# TYPE gr_http_in_flight gauge\n"
-                  "gr_http_in_flight %llu\n"
-                  "# HELP gr_login_failures_total Failed logins.\n"
-                  "# TYPE gr_login_failures_total counter\n"
-                  "gr_login_failures_total %llu\n"
-                  "# HELP gr_login_throttled_total Logins refused by throttling.\n"
-                  "# TYPE gr_login_throttled_total counter\n"
-                  "gr_login_throttled_total %llu\n",
-                  (unsigned long long)atomic_load(&s->n_2xx),
-                  (unsigned long long)atomic_load(&s->n_3xx),
-                  (unsigned long long)atomic_load(&s->n_4xx),
-                  (unsigned long long)atomic_load(&s->n_5xx),
-                  (double)atomic_load(&s->micros_total) / 1e6,
-                  (unsigned long long)atomic_load(&s->in_flight),
-                  (unsigned long long)atomic_load(&s->n_login_failed),
-                  (unsigned long long)atomic_load(&s->n_throttled));
+    gr_buf_printf(
+        b,
+        "# HELP gr_http_requests_total Requests answered, by status class.\n"
+        "# TYPE gr_http_requests_total counter\n"
+        "gr_http_requests_total{class=\"2xx\"} %llu\n"
+        "gr_http_requests_total{class=\"3xx\"} %llu\n"
+        "gr_http_requests_total{class=\"4xx\"} %llu\n"
+        "gr_http_requests_total{class=\"5xx\"} %llu\n"
+        "# HELP gr_http_request_seconds_total Time spent answering requests.\n"
+        "# TYPE gr_http_request_seconds_total counter\n"
+        "gr_http_request_seconds_total %.6f\n"
+        "# HELP gr_http_in_flight Requests being answered now.\n"
+        "# TYPE gr_http_in_flight gauge\n"
+        "gr_http_in_flight %llu\n"
+        "# HELP gr_login_failures_total Failed logins.\n"
+        "# TYPE gr_login_failures_total counter\n"
+        "gr_login_failures_total %llu\n"
+        "# HELP gr_login_throttled_total Logins refused by throttling.\n"
+        "# TYPE gr_login_throttled_total counter\n"
+        "gr_login_throttled_total %llu\n",
+        (unsigned long long)atomic_load(&s->n_2xx), (unsigned long long)atomic_load(&s->n_3xx),
+        (unsigned long long)atomic_load(&s->n_4xx), (unsigned long long)atomic_load(&s->n_5xx),
+        (double)atomic_load(&s->micros_total) / 1e6, (unsigned long long)atomic_load(&s->in_flight),
+        (unsigned long long)atomic_load(&s->n_login_failed),
+        (unsigned long long)atomic_load(&s->n_throttled));
     pthread_rwlock_rdlock(&s->map_lock);
     gr_buf_printf(b,
                   "# HELP gr_locate_grids Grid polygons in the locate index.\n"
@@ -679,12 +679,11 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     }
     unsigned threads = cfg->threads ? cfg->threads : 2;
     s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, 0, NULL, NULL,
-        on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)GR_HEADER_MEMORY,
-        MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT, 4096u,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, 0, NULL, NULL, on_request,
+        s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)GR_HEADER_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
+        4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
     if (!s->daemon) {
         fprintf(stderr, "grassroots: cannot listen on %s:%u\n", cfg->listen_host, cfg->port);
         e = GR_EIO;

@@ -12,8 +12,8 @@
 #include "../../base/mem.h"
 #include "store_int.h"
 
-static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,         "city_id",      "district_id",
-                                                       "street_id",  "community_id", "grid_id"};
+static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
+                                                      "street_id", "community_id", "grid_id"};
 
 static enum gr_err step_done(struct gr_store *st, sqlite3_stmt *q)
 {

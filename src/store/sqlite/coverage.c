@@ -13,8 +13,8 @@
 #include "../../base/mem.h"
 #include "store_int.h"
 
-static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,         "city_id",      "district_id",
-                                                       "street_id",  "community_id", "grid_id"};
+static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
+                                                      "street_id", "community_id", "grid_id"};
 
 /* The statements that recompute a set of grids, each with one "?" bound to the scope id
  * and SCOPE standing for the scope column. */
@@ -104,16 +104,23 @@ enum gr_err gr_store_coverage(struct gr_store *st, enum gr_level level, int64_t 
         sqlite3_reset(q);
         return gr_sq_err(st, rc);
     }
-    int64_t *f[] = {&out->grids,      &out->grids_with_branch, &out->grids_with_worker,
-                    &out->buildings,  &out->buildings_with_leader, &out->units,
-                    &out->units_with_leader, &out->households, &out->households_linked,
-                    &out->links,      &out->members_linking,   &out->grid_workers};
+    int64_t *f[] = {&out->grids,
+                    &out->grids_with_branch,
+                    &out->grids_with_worker,
+                    &out->buildings,
+                    &out->buildings_with_leader,
+                    &out->units,
+                    &out->units_with_leader,
+                    &out->households,
+                    &out->households_linked,
+                    &out->links,
+                    &out->members_linking,
+                    &out->grid_workers};
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         *f[i] = sqlite3_column_int64(q, (int)i);
     sqlite3_reset(q);
 
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM party_members WHERE %s = ?",
-             anc_cols[level]);
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM party_members WHERE %s = ?", anc_cols[level]);
     if (!(q = gr_sq_prepare(st, sql)))
         return GR_EDB;
     sqlite3_bind_int64(q, 1, node_id);
@@ -238,8 +245,7 @@ enum gr_err gr_store_node_boundary_get(struct gr_store *st, int64_t node_id, cha
     return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
 }
 
-enum gr_err gr_store_each_shape(struct gr_store *st, enum gr_level level, gr_shape_fn fn,
-                                void *ctx)
+enum gr_err gr_store_each_shape(struct gr_store *st, enum gr_level level, gr_shape_fn fn, void *ctx)
 {
     sqlite3_stmt *q =
         gr_sq_prepare(st, "SELECT id, shape FROM nodes WHERE depth = ? AND shape IS NOT NULL "

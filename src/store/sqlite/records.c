@@ -15,8 +15,8 @@
 #include "../../base/mem.h"
 #include "store_int.h"
 
-static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,         "city_id",      "district_id",
-                                                       "street_id",  "community_id", "grid_id"};
+static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
+                                                      "street_id", "community_id", "grid_id"};
 
 /* Recompute the counters of one grid (see coverage.c). */
 enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id);
@@ -155,8 +155,7 @@ static enum gr_err check_refs(struct gr_store *st, const struct gr_kind *k,
             return verr(ve, f->name, "refers to a record that does not exist", GR_EINVAL);
         if (e)
             return e;
-        if (rk->id == GR_K_NODES && f->ref_level &&
-            st->anc_cache[GR_K_NODES].level != f->ref_level)
+        if (rk->id == GR_K_NODES && f->ref_level && st->anc_cache[GR_K_NODES].level != f->ref_level)
             return verr(ve, f->name, "refers to a node of the wrong level", GR_EINVAL);
     }
     return GR_OK;

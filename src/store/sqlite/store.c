@@ -278,9 +278,8 @@ enum gr_err gr_store_setting_get(struct gr_store *st, const char *key, char **ou
 
 enum gr_err gr_store_setting_set(struct gr_store *st, const char *key, const char *value)
 {
-    sqlite3_stmt *q = gr_sq_prepare(
-        st, "INSERT INTO settings(key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO settings(key, value) VALUES (?, ?) "
+                                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!q)
         return GR_EDB;
     sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
