@@ -77,6 +77,18 @@ static enum gr_err user(void *ctx, const char *login, const char *name, enum gr_
     return e;
 }
 
+/* The demo logins as printed, and as `serve` prints them again at start. */
+static const char *logins_text(struct sink_ctx *c, const char *demo_pw, const char *admin_pw)
+{
+    static char text[4096];
+    size_t at = (size_t)snprintf(text, sizeof(text),
+                                 "demo logins (password %s; admin's is %s):\n  %-10s %-20s %s\n",
+                                 demo_pw, admin_pw, "admin", "admin", "系统管理员");
+    for (size_t i = 0; i < c->n_users && at < sizeof(text); i++)
+        at += (size_t)snprintf(text + at, sizeof(text) - at, "  %s\n", c->logins[i]);
+    return text;
+}
+
 static void progress(void *ctx, const char *phase, uint64_t done, uint64_t total)
 {
     gr_cli_progress(phase, done, total);
@@ -143,6 +155,8 @@ int gr_cmd_demo(int argc, char **argv)
                                      "{\"city\":\"市\",\"district\":\"区\",\"street\":\"街道\","
                                      "\"community\":\"社区\",\"grid\":\"网格\"}");
         if (!e)
+            e = gr_store_setting_set(c.st, "demo_logins", logins_text(&c, demo_pw, admin_pw));
+        if (!e)
             e = gr_store_commit(c.st);
         else
             gr_store_rollback(c.st);
@@ -160,9 +174,6 @@ int gr_cmd_demo(int argc, char **argv)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     printf("created %s: %s city, seed %lld, %llu records in %.1f s\n", db, scale, (long long)seed_n,
            (unsigned long long)c.rows, secs);
-    printf("logins (password %s; admin's is %s):\n", demo_pw, admin_pw);
-    printf("  %-10s %-20s %s\n", "admin", "admin", "系统管理员");
-    for (size_t i = 0; i < c.n_users; i++)
-        printf("  %s\n", c.logins[i]);
+    fputs(logins_text(&c, demo_pw, admin_pw), stdout);
     return GR_EXIT_OK;
 }

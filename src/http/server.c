@@ -648,6 +648,7 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     enum gr_err e = GR_OK;
 
     struct gr_store *st;
+    char *logins = NULL;
     if ((e = gr_store_open(cfg->db_path, false, &st)) != GR_OK) {
         fprintf(stderr, "grassroots: cannot open database %s%s\n", cfg->db_path,
                 e == GR_ENOTFOUND ? ": no such file (create it with `grassroots init` or "
@@ -656,6 +657,8 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
         goto out;
     }
     e = gr_server_map_reload(s, st);
+    /* A demo database says who can log in; printing it again saves a look in the README. */
+    gr_store_setting_get(st, "demo_logins", &logins);
     gr_store_close(st);
     if (e)
         goto out;
@@ -690,6 +693,10 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
         goto out;
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    if (logins)
+        fputs(logins, stdout);
+    free(logins);
+    logins = NULL;
     printf("grassroots: listening on http://%s:%u\n", cfg->listen_host,
            info ? info->port : cfg->port);
     fflush(stdout);
@@ -703,6 +710,7 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
         gr_store_close(s->stores[i]);
     gr_log(GR_LOG_INFO, "stopped");
 out:
+    free(logins);
     if (s->map && s->cfg.map_free)
         s->cfg.map_free(s->map);
     pthread_rwlock_destroy(&s->map_lock);
