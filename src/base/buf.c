@@ -1,6 +1,7 @@
 /* buf.c - bounded growable buffer. */
 #include "buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +39,7 @@ static enum gr_err grow(struct gr_buf *b, size_t n)
     size_t cap = b->cap ? b->cap : 256;
     while (cap < need)
         cap *= 2;
-    if (cap > b->max + 1)
+    if (b->max < SIZE_MAX && cap > b->max + 1)
         cap = b->max + 1;
     b->data = gr_realloc(b->data, cap);
     b->cap = cap;

@@ -60,7 +60,7 @@ size_t gr_utf8_len(const char *str, size_t n)
 enum gr_err gr_parse_i64(const char *s, size_t n, int64_t *out)
 {
     char tmp[32];
-    if (n == 0 || n >= sizeof(tmp))
+    if (n == 0 || n >= sizeof(tmp) || memchr(s, '\0', n))
         return GR_EINVAL;
     memcpy(tmp, s, n);
     tmp[n] = '\0';
@@ -144,6 +144,8 @@ void gr_mask_name(const char *s, size_t n, char *out, size_t cap)
     size_t first = 1;
     while (first < n && ((unsigned char)s[first] & 0xC0) == 0x80)
         first++;
+    if (first >= cap)
+        return; /* the first character does not fit whole: write nothing */
     size_t rest = gr_utf8_len(s + first, n - first);
     size_t at = put(out, cap, 0, s, first);
     if (rest == 0)

@@ -130,7 +130,7 @@ struct gr_verr {
     const char *field;
     const char *message;
     enum gr_err code;
-    char text[128];
+    char text[256];
 };
 
 /* Check one value against its field: type, range, length, UTF-8, enum membership.

@@ -139,6 +139,12 @@ static enum gr_err verr(struct gr_verr *ve, const char *field, const char *msg, 
     return code;
 }
 
+static bool is_grid_worker(const struct gr_kind *k, const struct gr_value *vals)
+{
+    const struct gr_value *v = &vals[gr_kind_field(k, "kind", 4)];
+    return v->present && !v->null && v->len == 11 && memcmp(v->s, "grid_worker", 11) == 0;
+}
+
 /* Check every present reference: the record exists and, for nodes, has the right level. */
 static enum gr_err check_refs(struct gr_store *st, const struct gr_kind *k,
                               const struct gr_value *vals, struct gr_verr *ve)
@@ -157,6 +163,10 @@ static enum gr_err check_refs(struct gr_store *st, const struct gr_kind *k,
             return e;
         if (rk->id == GR_K_NODES && f->ref_level && st->anc_cache[GR_K_NODES].level != f->ref_level)
             return verr(ve, f->name, "refers to a node of the wrong level", GR_EINVAL);
+        /* A grid worker works in a grid: coverage counts grid workers by their grid. */
+        if (k->id == GR_K_POSTS && rk->id == GR_K_NODES && is_grid_worker(k, vals) &&
+            st->anc_cache[GR_K_NODES].level != GR_LEVEL_GRID)
+            return verr(ve, f->name, "a grid worker's node must be a grid", GR_EINVAL);
     }
     return GR_OK;
 }
@@ -380,27 +390,43 @@ enum gr_err gr_store_delete(struct gr_store *st, const struct gr_kind *k, int64_
     enum gr_err e = gr_store_anc(st, k, id, &anc);
     if (e)
         return e;
-    char sql[128];
+    /* A grid's counters row refers to it: both go, or neither (a savepoint works inside
+     * and outside the caller's transaction). */
+    if (sqlite3_exec(st->db, "SAVEPOINT gr_delete", NULL, NULL, NULL) != SQLITE_OK)
+        return gr_sq_err(st, sqlite3_errcode(st->db));
     if (k->id == GR_K_NODES) {
         sqlite3_stmt *g = gr_sq_prepare(st, "DELETE FROM grid_stats WHERE grid_id = ?");
-        if (!g)
-            return GR_EDB;
+        if (!g) {
+            e = GR_EDB;
+            goto out;
+        }
         sqlite3_bind_int64(g, 1, id);
-        sqlite3_step(g);
+        int rc = sqlite3_step(g);
         sqlite3_reset(g);
+        if (rc != SQLITE_DONE) {
+            e = gr_sq_err(st, rc);
+            goto out;
+        }
     }
+    char sql[128];
     snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE id = ?", k->name);
     sqlite3_stmt *q = gr_sq_prepare(st, sql);
-    if (!q)
-        return GR_EDB;
+    if (!q) {
+        e = GR_EDB;
+        goto out;
+    }
     sqlite3_bind_int64(q, 1, id);
     if ((e = step_write(st, q, k, NULL)))
-        return e;
+        goto out;
     sqlite3_reset(q);
     memset(&st->anc_cache[k->id], 0, sizeof(st->anc_cache[k->id]));
-    if (k->id == GR_K_NODES)
-        return GR_OK;
-    return after_write(st, k, &anc);
+    if (k->id != GR_K_NODES)
+        e = after_write(st, k, &anc);
+out:
+    if (e)
+        sqlite3_exec(st->db, "ROLLBACK TO gr_delete", NULL, NULL, NULL);
+    sqlite3_exec(st->db, "RELEASE gr_delete", NULL, NULL, NULL);
+    return e;
 }
 
 enum gr_err gr_store_get(struct gr_store *st, const struct gr_kind *k, int64_t id,
@@ -482,6 +508,8 @@ enum gr_err gr_store_list(struct gr_store *st, const struct gr_kind *k, const st
         if (!first) {
             gr_buf_adds(&b, ")");
             searching = true;
+        } else {
+            gr_buf_adds(&b, " AND 0"); /* nothing the caller may search: nothing matches */
         }
     }
     gr_buf_adds(&b, " ORDER BY id LIMIT ?");
