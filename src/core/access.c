@@ -43,7 +43,9 @@ enum gr_role gr_role_parse(const char *name, size_t len)
  * data masked; grid workers keep household data current and see it whole; community
  * staff manage the whole network of the community; street and higher staff supervise
  * (full structure, personal data masked: they do not need names and phones); the
- * department handler sees the organisations of its own department only.
+ * department handler, granted on its department, sees the nodes and the stakeholder
+ * organisations of the area its department serves (the department's node), and nothing
+ * of households or people.
  */
 static const unsigned rights[GR_N_ROLES][GR_N_KINDS] = {
     /* nodes bldg unit hh   res  porg mem  post link org  cob */
