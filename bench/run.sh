@@ -56,24 +56,30 @@ end=$(date +%s.%N)
 say "raw sqlite3 .import rows/s" "$(echo "$rows / ($end - $start)" | bc)"
 
 # 4. HTTP: locate against a bare libmicrohttpd server, same wrk, same machine, same run.
+# Points: the label points of every grid (inside their polygons), picked at random.
+sqlite3 -separator ' ' "$OUT/city.db" "SELECT lat, lon FROM nodes WHERE depth = 5" > "$OUT/points.txt"
 cat > "$OUT/locate.lua" <<'LUA'
-local b = {}
-function init(args) b = {tonumber(args[1]), tonumber(args[2]), tonumber(args[3]), tonumber(args[4])} end
-request = function()
-  local lat = b[1] + math.random() * (b[2] - b[1])
-  local lon = b[3] + math.random() * (b[4] - b[3])
-  return wrk.format("GET", string.format("/api/v1/locate?lat=%.6f&lon=%.6f", lat, lon))
+local pts = {}
+function init(args)
+  for line in io.lines(args[1]) do
+    local lat, lon = line:match("([%d.-]+) ([%d.-]+)")
+    pts[#pts + 1] = string.format("/api/v1/locate?lat=%s&lon=%s", lat, lon)
+  end
 end
+request = function() return wrk.format("GET", pts[math.random(#pts)]) end
 LUA
-bbox=$(sqlite3 -separator ' ' "$OUT/city.db" "SELECT min(lat), max(lat), min(lon), max(lon) FROM nodes WHERE depth = 5")
 $BIN serve --db "$OUT/city.db" --listen 127.0.0.1:$PORT --threads 2 --quiet > "$OUT/serve.log" 2>&1 &
 srv=$!
 build/bench/bench_hello $HELLO_PORT 2 > /dev/null &
 hello=$!
 trap 'kill $srv $hello 2>/dev/null || true' EXIT
 for i in $(seq 50); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.2; done
-hello_rps=$(wrk -t2 -c64 -d${DUR}s http://127.0.0.1:$HELLO_PORT/ | awk '/Requests\/sec/{print $2}')
-locate_rps=$(wrk -t2 -c64 -d${DUR}s -s "$OUT/locate.lua" http://127.0.0.1:$PORT/ -- $bbox | awk '/Requests\/sec/{print $2}')
+kill -0 $srv 2>/dev/null || { echo "grassroots serve did not start (port $PORT busy?)"; exit 1; }
+kill -0 $hello 2>/dev/null || { echo "bench_hello did not start (port $HELLO_PORT busy?)"; exit 1; }
+# wrk prints "Non-2xx" when any answer was an error: a figure of errors would be no figure.
+rps() { out=$("$@"); if echo "$out" | grep -q Non-2xx; then echo "errors: $out" >&2; exit 1; fi; echo "$out" | awk '/Requests\/sec/{print $2}'; }
+hello_rps=$(rps wrk -t2 -c64 -d${DUR}s http://127.0.0.1:$HELLO_PORT/)
+locate_rps=$(rps wrk -t2 -c64 -d${DUR}s -s "$OUT/locate.lua" http://127.0.0.1:$PORT/ -- "$OUT/points.txt")
 say "hello (bare libmicrohttpd) req/s" "$hello_rps"
 say "locate over HTTP req/s" "$locate_rps"
 say "locate / hello" "$(echo "scale=2; $locate_rps / $hello_rps" | bc)"
@@ -85,6 +91,7 @@ csrf=$(sed 's/.*"csrf_token":"\([0-9a-f]*\)".*/\1/' "$OUT/login.json")
 token=$(curl -s -b "$OUT/cj" -H "X-CSRF-Token: $csrf" -X POST localhost:$PORT/api/v1/tokens -d '{"name":"bench"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
 wrk -t2 -c8 -d${DUR}s --latency -H "Authorization: Bearer $token" \
   http://127.0.0.1:$PORT/api/v1/nodes/$district/coverage > "$OUT/coverage.txt"
+if grep -q Non-2xx "$OUT/coverage.txt"; then cat "$OUT/coverage.txt"; exit 1; fi
 say "coverage of a district req/s" "$(awk '/Requests\/sec/{print $2}' "$OUT/coverage.txt")"
 say "coverage of a district p50" "$(awk '$1=="50%"{print $2}' "$OUT/coverage.txt")"
 say "coverage of a district p99" "$(awk '$1=="99%"{print $2}' "$OUT/coverage.txt")"

@@ -50,6 +50,7 @@ struct gr_req {
     void *conn; /* struct MHD_Connection */
     enum gr_method method;
     const char *url;
+    char url_buf[256];
     struct gr_arena arena;
     struct gr_buf body;
     bool body_too_big;

@@ -416,11 +416,14 @@ static void dispatch(struct gr_req *r)
 
 /* ---- libmicrohttpd callbacks ---- */
 
-static void add_security_headers(struct MHD_Response *resp)
+/* Every answer: no type sniffing. Pages also refuse framing and keep referrers home. */
+static void add_security_headers(struct MHD_Response *resp, const char *type)
 {
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    if (type && strncmp(type, "text/html", 9) == 0) {
+        MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    }
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -434,8 +437,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->srv = s;
         r->conn = c;
         gr_arena_init(&r->arena);
-        r->url =
-            gr_arena_strndup(&r->arena, url, strlen(url) > MAX_URL ? MAX_URL + 1 : strlen(url));
+        /* Keep our own copy of the path for the log line; most fit in the request. */
+        size_t ulen = strlen(url) > MAX_URL ? MAX_URL + 1 : strlen(url);
+        if (ulen < sizeof(r->url_buf)) {
+            memcpy(r->url_buf, url, ulen + 1);
+            r->url = r->url_buf;
+        } else {
+            r->url = gr_arena_strndup(&r->arena, url, ulen);
+        }
         r->start_us = now_us();
         r->method = parse_method(method);
         size_t limit = DEFAULT_BODY_LIMIT;
@@ -478,7 +487,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
     MHD_add_response_header(resp, "Cache-Control",
                             r->cache_control ? r->cache_control : "no-store");
-    add_security_headers(resp);
+    add_security_headers(resp, r->resp_type);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)r->status, resp);
     MHD_destroy_response(resp);
     return ret;
