@@ -79,29 +79,51 @@ static void node_query(struct gr_req *r, struct gr_query *q, const char *field, 
 void gr_h_nodes_list(struct gr_req *r)
 {
     bool filtered = gr_req_query(r, "level") || gr_req_query(r, "under") || gr_req_query(r, "q") ||
-                    gr_req_query(r, "parent_id") || gr_req_query(r, "cursor") ||
-                    gr_req_query(r, "limit");
+                    gr_req_query(r, "parent_id");
     if (filtered) {
         gr_api_list(r, nodes_kind());
         return;
     }
+    /* The top nodes of the caller: the cities for admin, else the nodes granted. */
+    int limit;
+    int64_t after;
+    if (!gr_req_page(r, &limit, &after))
+        return;
     if (gr_access_is_admin(&r->who)) {
-        /* Admin's top nodes are the cities. */
         struct gr_query q;
         node_query(r, &q, "level", (struct gr_value){.present = true, .s = "city", .len = 4});
+        q.limit = limit;
+        q.after = after;
         gr_api_run_list(r, nodes_kind(), &q);
         return;
     }
     int64_t tops[GR_MAX_GRANTS];
     size_t n;
     gr_access_tops(&r->who, tops, &n);
+    /* Ascending ids, so that the cursor works as it does for every list. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && tops[j - 1] > tops[j]; j--) {
+            int64_t t = tops[j];
+            tops[j] = tops[j - 1];
+            tops[j - 1] = t;
+        }
     json_t *items = json_array();
+    int64_t last = 0;
+    bool more = false;
     for (size_t i = 0; i < n; i++) {
+        if (tops[i] <= after)
+            continue;
+        if ((int)json_array_size(items) == limit) {
+            more = true;
+            break;
+        }
         json_t *node = gr_api_node_by_id(r, tops[i]);
-        if (node)
+        if (node) {
             json_array_append_new(items, node);
+            last = tops[i];
+        }
     }
-    gr_reply_list(r, items, false, 0);
+    gr_reply_list(r, items, more, last);
 }
 
 void gr_h_nodes_children(struct gr_req *r)
@@ -193,11 +215,25 @@ void gr_h_nodes_create(struct gr_req *r)
 void gr_h_nodes_update(struct gr_req *r)
 {
     int64_t id;
-    if (!gr_req_id(r, 0, &id))
+    struct gr_anc anc;
+    if (!gr_req_id(r, 0, &id) || !gr_api_visible(r, nodes_kind(), id, &anc))
         return;
     json_t *obj = gr_req_json(r);
     if (!obj)
         return;
+    /* A node with a boundary has its centre computed from it (a point inside): set the
+     * boundary instead. */
+    char *geo = NULL;
+    gr_store_node_boundary_get(r->st, id, &geo);
+    const char *fixed = json_object_get(obj, "lat") ? "lat" : "lon";
+    if (geo && (json_object_get(obj, "lat") || json_object_get(obj, "lon"))) {
+        free(geo);
+        json_decref(obj);
+        gr_reply_error(r, GR_EINVAL, fixed,
+                       "is computed from the node's boundary; change the boundary instead");
+        return;
+    }
+    free(geo);
     gr_api_update(r, nodes_kind(), id, obj, NULL);
     json_decref(obj);
     if (r->status == 200)

@@ -16,6 +16,42 @@
 
 #define SESSION_SECONDS (12 * 60 * 60)
 
+/* Read the required string members names[0..n) of obj into out[]; other members must be
+ * among also (NULL-terminated, may be NULL). Replies 400 naming the first member that is
+ * missing, not a string or unknown. */
+static bool strings(struct gr_req *r, json_t *obj, const char *const *names, size_t n,
+                    const char **out, const char *const *also)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        bool known = false;
+        for (size_t i = 0; i < n; i++)
+            known = known || strcmp(key, names[i]) == 0;
+        for (const char *const *a = also; a && *a; a++)
+            known = known || strcmp(key, *a) == 0;
+        if (!known) {
+            gr_reply_error(r, GR_EINVAL, gr_arena_strndup(&r->arena, key, strlen(key)),
+                           "is not a field here");
+            return false;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *m = json_object_get(obj, names[i]);
+        if (!m) {
+            gr_reply_error(r, GR_EINVAL, names[i], "is required");
+            return false;
+        }
+        if (!json_is_string(m)) {
+            gr_reply_error(r, GR_EINVAL, names[i], "must be a string");
+            return false;
+        }
+        out[i] = json_string_value(m);
+    }
+    return true;
+}
+
 static json_t *grants_json(const struct gr_principal *p)
 {
     json_t *a = json_array();
@@ -46,14 +82,13 @@ void gr_h_session_create(struct gr_req *r)
     json_t *obj = gr_req_json(r);
     if (!obj)
         return;
-    const char *login = NULL, *password = NULL;
-    json_error_t jerr;
-    if (json_unpack_ex(obj, &jerr, JSON_STRICT, "{s:s, s:s}", "login", &login, "password",
-                       &password) != 0) {
+    static const char *const names[] = {"login", "password"};
+    const char *v[2];
+    if (!strings(r, obj, names, 2, v, NULL)) {
         json_decref(obj);
-        gr_reply_error(r, GR_EINVAL, NULL, "send {\"login\": \"...\", \"password\": \"...\"}");
         return;
     }
+    const char *login = v[0], *password = v[1];
     const char *addr = client_addr(r);
     if (gr_server_throttled(r->srv, login, addr)) {
         json_decref(obj);
@@ -134,12 +169,15 @@ void gr_h_tokens_create(struct gr_req *r)
     json_t *obj = gr_req_json(r);
     if (!obj)
         return;
+    static const char *const names[] = {"name"};
     const char *name = NULL;
-    json_error_t jerr;
-    if (json_unpack_ex(obj, &jerr, JSON_STRICT, "{s:s}", "name", &name) != 0 ||
-        !gr_utf8_valid(name, strlen(name)) || strlen(name) == 0 || strlen(name) > 64) {
+    if (!strings(r, obj, names, 1, &name, NULL)) {
         json_decref(obj);
-        gr_reply_error(r, GR_EINVAL, "name", "send {\"name\": \"...\"} of 1 to 64 bytes");
+        return;
+    }
+    if (strlen(name) == 0 || strlen(name) > 64) {
+        json_decref(obj);
+        gr_reply_error(r, GR_EINVAL, "name", "must be 1 to 64 bytes");
         return;
     }
     char token[65], hash[65];
@@ -225,22 +263,15 @@ void gr_h_users_create(struct gr_req *r)
     json_t *obj = gr_req_json(r);
     if (!obj)
         return;
-    const char *login = NULL, *password = NULL, *name = NULL;
-    json_t *grants = NULL;
-    json_error_t jerr;
+    static const char *const names[] = {"login", "password", "name"};
+    static const char *const also[] = {"grants", NULL};
+    const char *v[3];
     struct gr_principal p;
     enum gr_err e = GR_OK;
-    if (json_unpack_ex(obj, &jerr, JSON_STRICT, "{s:s, s:s, s:s, s:o}", "login", &login, "password",
-                       &password, "name", &name, "grants", &grants) != 0) {
-        const char *field = strstr(jerr.text, "login")      ? "login"
-                            : strstr(jerr.text, "password") ? "password"
-                            : strstr(jerr.text, "name")     ? "name"
-                            : strstr(jerr.text, "grants")   ? "grants"
-                                                            : NULL;
-        gr_reply_error(r, GR_EINVAL, field,
-                       "send {\"login\", \"password\", \"name\", \"grants\"} and nothing else");
+    if (!strings(r, obj, names, 3, v, also))
         goto out;
-    }
+    const char *login = v[0], *password = v[1], *name = v[2];
+    json_t *grants = json_object_get(obj, "grants");
     if (!login_ok(login)) {
         gr_reply_error(r, GR_EINVAL, "login", "must be 3 to 32 of a-z, 0-9, _ . -");
         goto out;

@@ -46,6 +46,11 @@ static enum gr_err grow(struct gr_buf *b, size_t n)
     return GR_OK;
 }
 
+enum gr_err gr_buf_reserve(struct gr_buf *b, size_t n)
+{
+    return grow(b, n);
+}
+
 enum gr_err gr_buf_add(struct gr_buf *b, const void *p, size_t n)
 {
     enum gr_err e = grow(b, n);

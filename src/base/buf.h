@@ -22,6 +22,8 @@ struct gr_buf {
 void gr_buf_init(struct gr_buf *b, size_t max);
 void gr_buf_cleanup(struct gr_buf *b);
 void gr_buf_reset(struct gr_buf *b);
+/* Make room for n more bytes now, so that the next appends up to n do not move data. */
+enum gr_err gr_buf_reserve(struct gr_buf *b, size_t n);
 enum gr_err gr_buf_add(struct gr_buf *b, const void *p, size_t n);
 enum gr_err gr_buf_adds(struct gr_buf *b, const char *s);
 enum gr_err gr_buf_addc(struct gr_buf *b, char c);

@@ -335,6 +335,13 @@ static enum gr_err cross_check(const struct gr_kind *k, const struct gr_value *v
             return fail(ve, "org_id", "a secretary needs a party organisation");
         if (is(kind, "grid_worker") && !has(k, vals, "node_id"))
             return fail(ve, "node_id", "a grid worker needs a grid");
+        /* A post sits in one place: a unit, a building or a node (or, for secretaries, its
+         * organisation). Naming two could put it in two grids at once. */
+        int places =
+            has(k, vals, "unit_id") + has(k, vals, "building_id") + has(k, vals, "node_id");
+        if (places > 1)
+            return fail(ve, has(k, vals, "node_id") ? "node_id" : "building_id",
+                        "a post names one place: a unit, a building or a node");
     }
     if (k->id == GR_K_NODES) {
         const struct gr_value *level = val(k, vals, "level");

@@ -54,6 +54,8 @@ struct gr_req {
     struct gr_arena arena;
     struct gr_buf body;
     bool body_too_big;
+    bool url_too_long; /* path and query over the limit */
+    unsigned allow;    /* methods the path answers, when the method was wrong */
     struct gr_store *st;
     const struct gr_route *route;
     const char *params[GR_MAX_PARAMS];

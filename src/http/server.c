@@ -23,7 +23,8 @@
 #define DEFAULT_BODY_LIMIT (1u << 20)
 #define MAX_URL 4096
 #define MAX_STORES 256
-#define THROTTLE_SLOTS 1024
+#define THROTTLE_SLOTS 4096
+#define THROTTLE_PROBES 8
 #define THROTTLE_WINDOW 900 /* seconds */
 #define THROTTLE_LOGIN_MAX 5
 #define THROTTLE_ADDR_MAX 30
@@ -307,14 +308,36 @@ static bool match(const char *pattern, const char *path, struct gr_req *r)
 static const struct gr_route *route_for(struct gr_req *r, bool *method_mismatch)
 {
     *method_mismatch = false;
+    r->allow = 0;
     for (const struct gr_route *rt = gr_routes; rt->pattern; rt++) {
         if (!match(rt->pattern, r->url, r))
             continue;
         if (rt->methods & r->method)
             return rt;
         *method_mismatch = true;
+        r->allow |= rt->methods;
     }
     return NULL;
+}
+
+/* The Allow header of a 405: the methods the path answers. */
+static void allow_header(struct MHD_Response *resp, unsigned methods)
+{
+    static const char *const names[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+    char out[64] = "";
+    size_t at = 0;
+    for (int i = 0; i < 6; i++)
+        if (methods & (1u << i))
+            at += (size_t)snprintf(out + at, sizeof(out) - at, "%s%s", at ? ", " : "", names[i]);
+    MHD_add_response_header(resp, "Allow", out);
+}
+
+/* Bytes of the query string, as the arguments libmicrohttpd parsed. */
+static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+    *(size_t *)cls += strlen(key) + (value ? strlen(value) : 0) + 2;
+    return MHD_YES;
 }
 
 static enum gr_method parse_method(const char *m)
@@ -439,6 +462,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         gr_arena_init(&r->arena);
         /* Keep our own copy of the path for the log line; most fit in the request. */
         size_t ulen = strlen(url) > MAX_URL ? MAX_URL + 1 : strlen(url);
+        size_t qlen = 0;
+        MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_arg_len, &qlen);
+        r->url_too_long = ulen + qlen > MAX_URL;
         if (ulen < sizeof(r->url_buf)) {
             memcpy(r->url_buf, url, ulen + 1);
             r->url = r->url_buf;
@@ -449,7 +475,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->method = parse_method(method);
         size_t limit = DEFAULT_BODY_LIMIT;
         bool mismatch;
-        if (strlen(r->url) <= MAX_URL && r->method) {
+        if (!r->url_too_long && r->method) {
             r->route = route_for(r, &mismatch);
             if (r->route && r->route->body_limit)
                 limit = r->route->body_limit;
@@ -472,7 +498,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (!r->method)
         gr_reply_error_code(r, 405, "method_not_allowed", NULL, "this method is not allowed");
-    else if (strlen(r->url) > MAX_URL)
+    else if (r->url_too_long)
         gr_reply_error_code(r, 414, "too_big", NULL, "the URL is too long");
     else
         dispatch(r);
@@ -485,6 +511,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     MHD_add_response_header(resp, "Content-Type", r->resp_type ? r->resp_type : "text/plain");
     if (r->set_cookie)
         MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
+    if (r->status == 405 && r->allow)
+        allow_header(resp, r->allow);
     MHD_add_response_header(resp, "Cache-Control",
                             r->cache_control ? r->cache_control : "no-store");
     add_security_headers(resp, r->resp_type);
@@ -557,6 +585,9 @@ enum gr_err gr_server_map_reload(struct gr_server *s, struct gr_store *st)
     return GR_OK;
 }
 
+/* The slot of key in the throttle table (open addressing over a few probes). With create,
+ * a missing key takes a free or expired slot, or else evicts the oldest of its probes;
+ * keys never share a slot, so one key's failures are never reset by another's. */
 static struct throttle_slot *slot_for(struct gr_server *s, const char *kind, const char *key,
                                       bool create)
 {
@@ -565,16 +596,25 @@ static struct throttle_slot *slot_for(struct gr_server *s, const char *kind, con
     uint32_t h = 2166136261u;
     for (const char *c = full; *c; c++)
         h = (h ^ (unsigned char)*c) * 16777619u;
-    struct throttle_slot *t = &s->throttle[h % THROTTLE_SLOTS];
     time_t now = time(NULL);
-    if (strcmp(t->key, full) != 0 || now - t->since > THROTTLE_WINDOW) {
-        if (!create)
-            return NULL;
-        snprintf(t->key, sizeof(t->key), "%s", full);
-        t->failures = 0;
-        t->since = now;
+    struct throttle_slot *free_slot = NULL, *oldest = NULL;
+    for (unsigned i = 0; i < THROTTLE_PROBES; i++) {
+        struct throttle_slot *t = &s->throttle[(h + i) % THROTTLE_SLOTS];
+        bool live = t->key[0] && now - t->since <= THROTTLE_WINDOW;
+        if (live && strcmp(t->key, full) == 0)
+            return t;
+        if (!live && !free_slot)
+            free_slot = t;
+        if (live && (!oldest || t->since < oldest->since))
+            oldest = t;
     }
-    return t;
+    if (!create)
+        return NULL;
+    struct throttle_slot *victim = free_slot ? free_slot : oldest;
+    snprintf(victim->key, sizeof(victim->key), "%s", full);
+    victim->failures = 0;
+    victim->since = now;
+    return victim;
 }
 
 bool gr_server_throttled(struct gr_server *s, const char *login, const char *addr)

@@ -3,7 +3,9 @@
  *
  * A struct gr_store is one connection, used by one thread at a time. All SQL lives
  * behind this header. Strings handed out in rows and users stay valid until the next
- * call on the same store handle; callers copy what they keep.
+ * call on the same store handle; callers copy what they keep. No read stays open
+ * between calls (an open read would pin an old snapshot), except inside a list's
+ * callback.
  */
 #ifndef GR_STORE_H
 #define GR_STORE_H

@@ -43,6 +43,12 @@ enum gr_err gr_store_user_create(struct gr_store *st, const char *login, const c
     return e;
 }
 
+static const char *keep_col(struct gr_store *st, sqlite3_stmt *q, int col)
+{
+    const char *t = (const char *)sqlite3_column_text(q, col);
+    return gr_sq_keep(st, t ? t : "", (size_t)sqlite3_column_bytes(q, col));
+}
+
 static enum gr_err user_by(struct gr_store *st, const char *sql, const char *login, int64_t id,
                            struct gr_user *u)
 {
@@ -59,11 +65,15 @@ static enum gr_err user_by(struct gr_store *st, const char *sql, const char *log
         return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
     }
     u->id = sqlite3_column_int64(q, 0);
-    u->login = (const char *)sqlite3_column_text(q, 1);
-    u->name = (const char *)sqlite3_column_text(q, 2);
-    u->pw_hash = (const char *)sqlite3_column_text(q, 3);
     u->disabled = sqlite3_column_int(q, 4) != 0;
-    return GR_OK; /* strings valid until the statement is reused */
+    /* Copies, and the read closed: an open read would pin an old snapshot. */
+    gr_sq_keep_begin(st, (size_t)sqlite3_column_bytes(q, 1) + (size_t)sqlite3_column_bytes(q, 2) +
+                             (size_t)sqlite3_column_bytes(q, 3) + 3);
+    u->login = keep_col(st, q, 1);
+    u->name = keep_col(st, q, 2);
+    u->pw_hash = keep_col(st, q, 3);
+    sqlite3_reset(q);
+    return GR_OK;
 }
 
 enum gr_err gr_store_user_by_login(struct gr_store *st, const char *login, struct gr_user *u)

@@ -171,28 +171,41 @@ static enum gr_err check_refs(struct gr_store *st, const struct gr_kind *k,
     return GR_OK;
 }
 
-/* Derive the ancestors of a new record from its first non-null scope field. */
+/* Derive the ancestors of a new record from its first non-null scope field. Every other
+ * scope field given must name a place that contains it (a building party group's
+ * building lies under the group's node), or the record would sit in two places. */
 static enum gr_err derive_anc(struct gr_store *st, const struct gr_kind *k,
                               const struct gr_value *vals, struct gr_anc *anc,
                               enum gr_level *parent_level, struct gr_verr *ve)
 {
     memset(anc, 0, sizeof(*anc));
     *parent_level = GR_LEVEL_NONE;
+    const char *first = NULL;
     for (const char *const *sf = k->scope_fields; *sf; sf++) {
         int i = gr_kind_field(k, *sf, strlen(*sf));
         if (i < 0 || !vals[i].present || vals[i].null)
             continue;
         const struct gr_field *f = &k->fields[i];
         const struct gr_kind *rk = gr_kind_find(f->ref_kind, strlen(f->ref_kind));
-        enum gr_err e = gr_store_anc(st, rk, vals[i].i, anc);
+        struct gr_anc a;
+        enum gr_err e = gr_store_anc(st, rk, vals[i].i, &a);
         if (e == GR_ENOTFOUND)
             return verr(ve, f->name, "refers to a record that does not exist", GR_EINVAL);
-        if (rk->id == GR_K_NODES)
-            *parent_level = st->anc_cache[GR_K_NODES].level;
-        return e;
+        if (e)
+            return e;
+        if (!first) {
+            first = f->name;
+            *anc = a;
+            if (rk->id == GR_K_NODES)
+                *parent_level = st->anc_cache[GR_K_NODES].level;
+            continue;
+        }
+        for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+            if (a.id[l] && a.id[l] != anc->id[l])
+                return verr(ve, f->name, "must contain the record's other place", GR_EINVAL);
     }
-    if (k->id == GR_K_NODES)
-        return GR_OK; /* a city */
+    if (first || k->id == GR_K_NODES)
+        return GR_OK; /* no scope parent at all: a city */
     return verr(ve, k->scope_fields[0], "is required", GR_EINVAL);
 }
 
@@ -446,7 +459,20 @@ enum gr_err gr_store_get(struct gr_store *st, const struct gr_kind *k, int64_t i
         return GR_ENOTFOUND;
     if (rc != SQLITE_ROW)
         return gr_sq_err(st, rc);
-    read_row(st, q, k, row); /* valid until the statement is reused */
+    read_row(st, q, k, row);
+    /* Keep copies of the text and close the read, so that no snapshot outlives the call. */
+    size_t total = 64;
+    for (size_t i = 0; i < k->n_fields; i++)
+        total += st->vals[i].len + 1;
+    if (row->updated_at)
+        total += strlen(row->updated_at) + 1;
+    gr_sq_keep_begin(st, total);
+    for (size_t i = 0; i < k->n_fields; i++)
+        if (st->vals[i].s)
+            st->vals[i].s = gr_sq_keep(st, st->vals[i].s, st->vals[i].len);
+    row->updated_at =
+        gr_sq_keep(st, row->updated_at, row->updated_at ? strlen(row->updated_at) : 0);
+    sqlite3_reset(q);
     return GR_OK;
 }
 

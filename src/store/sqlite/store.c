@@ -178,6 +178,7 @@ enum gr_err gr_store_open(const char *path, bool create, struct gr_store **out)
         return GR_EIO;
     }
     sqlite3_busy_timeout(st->db, 5000);
+    gr_buf_init(&st->copy, (size_t)16 << 20);
     sqlite3_extended_result_codes(st->db, 1);
     enum gr_err e = exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                              "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
@@ -208,10 +209,11 @@ void gr_store_close(struct gr_store *st)
         sqlite3_finalize(st->anc_q[i]);
     }
     sqlite3_close(st->db);
+    gr_buf_cleanup(&st->copy);
     free(st);
 }
 
-void gr_store_release(struct gr_store *st)
+static void reset_busy(struct gr_store *st)
 {
     sqlite3_stmt *s = NULL;
     while ((s = sqlite3_next_stmt(st->db, s)))
@@ -219,10 +221,39 @@ void gr_store_release(struct gr_store *st)
             sqlite3_reset(s);
 }
 
+void gr_store_release(struct gr_store *st)
+{
+    reset_busy(st);
+    /* Other connections may have changed what the cache says: it lives for one unit of
+     * work only. */
+    memset(st->anc_cache, 0, sizeof(st->anc_cache));
+}
+
+void gr_sq_keep_begin(struct gr_store *st, size_t total)
+{
+    gr_buf_reset(&st->copy);
+    /* Reserved up front: the copies handed out must not move while the read goes on. */
+    gr_buf_reserve(&st->copy, total);
+}
+
+const char *gr_sq_keep(struct gr_store *st, const char *s, size_t len)
+{
+    if (!s)
+        return NULL;
+    size_t at = st->copy.len;
+    if (st->copy.cap - st->copy.len < len + 1)
+        return ""; /* not reserved: refuse rather than move earlier copies */
+    if (gr_buf_add(&st->copy, s, len) != GR_OK || gr_buf_addc(&st->copy, '\0') != GR_OK)
+        return "";
+    return st->copy.data + at;
+}
+
 enum gr_err gr_store_begin(struct gr_store *st)
 {
     if (st->depth++ > 0)
         return GR_OK;
+    /* An open read statement would hold an older snapshot that cannot become a write. */
+    reset_busy(st);
     enum gr_err e = exec(st, "BEGIN IMMEDIATE");
     if (e)
         st->depth = 0;

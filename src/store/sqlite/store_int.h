@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include "../../base/buf.h"
 #include "../store.h"
 
 #define STMT_CACHE 96
@@ -35,12 +36,20 @@ struct gr_store {
     sqlite3_stmt *ins[GR_N_KINDS];
     sqlite3_stmt *anc_q[GR_N_KINDS];
     struct gr_value vals[MAX_FIELDS];
+    /* Copies of the text of the last single read (gr_store_get, users), so that no
+     * statement stays open between calls: an open read would pin an old snapshot. */
+    struct gr_buf copy;
 };
 
 /* A prepared statement for sql (cached; reset and unbound). NULL on error (errmsg set). */
 sqlite3_stmt *gr_sq_prepare(struct gr_store *st, const char *sql);
 /* Map a SQLite result code to gr_err, recording the message. */
 enum gr_err gr_sq_err(struct gr_store *st, int rc);
+/* Start keeping copies of a read of at most total bytes of text (plus terminators). */
+void gr_sq_keep_begin(struct gr_store *st, size_t total);
+/* Copy len bytes into st->copy and return the copy (NUL-terminated), valid until the next
+ * single read on st. */
+const char *gr_sq_keep(struct gr_store *st, const char *s, size_t len);
 /* Current UTC time as ISO 8601 into buf (at least 32 bytes). */
 void gr_sq_now(char *buf, size_t cap);
 
