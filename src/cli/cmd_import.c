@@ -297,7 +297,7 @@ int gr_cmd_import(int argc, char **argv)
     if (gr_store_begin(st) == GR_OK) {
         rc = boundaries ? import_boundaries(st, data, len, &rp, &rows)
                         : import_csv(st, k, data, len, &rp, &rows);
-        if (rc == 0 && (e = gr_store_recount(st, GR_LEVEL_NONE, 0)))
+        if (rc == 0 && (e = gr_store_recount_touched(st)))
             rc = 1;
         if (rc == 0 && gr_store_commit(st) == GR_OK)
             rc = GR_EXIT_OK;

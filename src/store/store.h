@@ -158,9 +158,12 @@ enum gr_err gr_store_gaps(struct gr_store *st, enum gr_level level, int64_t node
 /* Totals of each gap kind (indexed by gr_gap_kind - 1). */
 enum gr_err gr_store_gap_totals(struct gr_store *st, enum gr_level level, int64_t node_id,
                                 int64_t totals[4]);
-/* Recompute the derived counters (has_leader, n_links, grid stats) of a subtree
- * (node_id 0: everything). */
+/* Recompute the derived counters (has_leader, n_links, grid and community rollups) of a
+ * subtree (node_id 0: everything). */
 enum gr_err gr_store_recount(struct gr_store *st, enum gr_level level, int64_t node_id);
+/* Recompute the counters of the grids and communities written to in bulk mode since the
+ * last call (an import into one district recounts that district only). */
+enum gr_err gr_store_recount_touched(struct gr_store *st);
 
 /* Accounts. */
 struct gr_user {

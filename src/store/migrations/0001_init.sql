@@ -36,9 +36,11 @@ CREATE TABLE buildings (
     updated_at TEXT NOT NULL,
     UNIQUE (grid_id, number)
 );
-CREATE INDEX buildings_community ON buildings(community_id);
-CREATE INDEX buildings_street ON buildings(street_id);
-CREATE INDEX buildings_district ON buildings(district_id);
+-- (level, has_leader): subtree queries, and the gap lists of buildings without a leader
+-- in id order, read straight from the index.
+CREATE INDEX buildings_community ON buildings(community_id, has_leader);
+CREATE INDEX buildings_street ON buildings(street_id, has_leader);
+CREATE INDEX buildings_district ON buildings(district_id, has_leader);
 
 CREATE TABLE units (
     id INTEGER PRIMARY KEY,
@@ -50,7 +52,10 @@ CREATE TABLE units (
     updated_at TEXT NOT NULL,
     UNIQUE (building_id, number)
 );
-CREATE INDEX units_grid ON units(grid_id);
+CREATE INDEX units_grid ON units(grid_id, has_leader);
+CREATE INDEX units_community ON units(community_id, has_leader);
+CREATE INDEX units_street ON units(street_id, has_leader);
+CREATE INDEX units_district ON units(district_id, has_leader);
 
 CREATE TABLE households (
     id INTEGER PRIMARY KEY,
@@ -101,12 +106,12 @@ CREATE TABLE party_members (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX party_members_org ON party_members(org_id);
-CREATE INDEX party_members_community ON party_members(community_id);
+CREATE INDEX party_members_community ON party_members(community_id, grid_id);
 CREATE INDEX party_members_node ON party_members(node_id);
 CREATE INDEX party_members_grid ON party_members(grid_id);
-CREATE INDEX party_members_street ON party_members(street_id);
-CREATE INDEX party_members_district ON party_members(district_id);
-CREATE INDEX party_members_city ON party_members(city_id);
+CREATE INDEX party_members_street ON party_members(street_id, community_id);
+CREATE INDEX party_members_district ON party_members(district_id, community_id);
+CREATE INDEX party_members_city ON party_members(city_id, community_id);
 
 CREATE TABLE posts (
     id INTEGER PRIMARY KEY,
@@ -181,10 +186,39 @@ CREATE TABLE grid_stats (
     members INTEGER NOT NULL DEFAULT 0,
     members_linking INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX grid_stats_community ON grid_stats(community_id);
-CREATE INDEX grid_stats_street ON grid_stats(street_id);
-CREATE INDEX grid_stats_district ON grid_stats(district_id);
-CREATE INDEX grid_stats_city ON grid_stats(city_id);
+-- The gap lists: grids without a branch, or without a worker, under a node, in id order.
+CREATE INDEX grid_stats_community_branch ON grid_stats(community_id, has_branch);
+CREATE INDEX grid_stats_community_worker ON grid_stats(community_id, n_workers);
+CREATE INDEX grid_stats_street_branch ON grid_stats(street_id, has_branch);
+CREATE INDEX grid_stats_street_worker ON grid_stats(street_id, n_workers);
+CREATE INDEX grid_stats_district_branch ON grid_stats(district_id, has_branch);
+CREATE INDEX grid_stats_district_worker ON grid_stats(district_id, n_workers);
+CREATE INDEX grid_stats_city_branch ON grid_stats(city_id, has_branch);
+CREATE INDEX grid_stats_city_worker ON grid_stats(city_id, n_workers);
+
+-- The same counters summed per community, plus the party members serving the community
+-- above its grids; recomputed with the grids they sum. Coverage of a district sums a few
+-- hundred of these rows, of the city a few thousand.
+CREATE TABLE community_stats (
+    community_id INTEGER PRIMARY KEY REFERENCES nodes(id),
+    city_id INTEGER, district_id INTEGER, street_id INTEGER,
+    grids INTEGER NOT NULL DEFAULT 0,
+    grids_with_branch INTEGER NOT NULL DEFAULT 0,
+    grids_with_worker INTEGER NOT NULL DEFAULT 0,
+    n_workers INTEGER NOT NULL DEFAULT 0,
+    buildings INTEGER NOT NULL DEFAULT 0,
+    buildings_led INTEGER NOT NULL DEFAULT 0,
+    units INTEGER NOT NULL DEFAULT 0,
+    units_led INTEGER NOT NULL DEFAULT 0,
+    households INTEGER NOT NULL DEFAULT 0,
+    households_linked INTEGER NOT NULL DEFAULT 0,
+    links INTEGER NOT NULL DEFAULT 0,
+    members INTEGER NOT NULL DEFAULT 0,
+    members_linking INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX community_stats_street ON community_stats(street_id);
+CREATE INDEX community_stats_district ON community_stats(district_id);
+CREATE INDEX community_stats_city ON community_stats(city_id);
 
 CREATE TABLE users (
     id INTEGER PRIMARY KEY,

@@ -49,37 +49,180 @@ static const char *const recount_sql[] = {
     "WHERE SCOPE = ?",
 };
 
-static enum gr_err recount_scope(struct gr_store *st, const char *col, int64_t id)
+/* The communities of the grids just counted (SCOPE as above), summed again whole. */
+static const char rollup_sql[] =
+    "INSERT OR REPLACE INTO community_stats SELECT n.id, n.city_id, n.district_id, n.street_id, "
+    "count(g.grid_id), coalesce(sum(g.has_branch), 0), coalesce(sum(g.n_workers > 0), 0), "
+    "coalesce(sum(g.n_workers), 0), coalesce(sum(g.buildings), 0), "
+    "coalesce(sum(g.buildings_led), 0), coalesce(sum(g.units), 0), coalesce(sum(g.units_led), 0), "
+    "coalesce(sum(g.households), 0), coalesce(sum(g.households_linked), 0), "
+    "coalesce(sum(g.links), 0), coalesce(sum(g.members), 0) + (SELECT count(*) FROM "
+    "party_members pm WHERE pm.community_id = n.id AND pm.grid_id IS NULL), "
+    "coalesce(sum(g.members_linking), 0) FROM nodes n LEFT JOIN grid_stats g ON g.community_id = "
+    "n.id WHERE n.depth = 4 AND n.id IN (SELECT community_id FROM nodes WHERE depth >= 4 AND "
+    "SCOPE = ?) GROUP BY n.id";
+
+static enum gr_err run_scoped(struct gr_store *st, const char *tmpl, const char *col, int64_t id)
 {
-    for (size_t i = 0; i < sizeof(recount_sql) / sizeof(recount_sql[0]); i++) {
-        char sql[2048];
-        /* "1 = ?" with id 1 selects everything. */
-        const char *at = strstr(recount_sql[i], "SCOPE");
-        snprintf(sql, sizeof(sql), "%.*s%s%s", (int)(at - recount_sql[i]), recount_sql[i], col,
-                 at + 5);
-        sqlite3_stmt *q = gr_sq_prepare(st, sql);
-        if (!q)
-            return GR_EDB;
-        sqlite3_bind_int64(q, 1, id);
-        int rc = sqlite3_step(q);
-        sqlite3_reset(q);
-        if (rc != SQLITE_DONE)
-            return gr_sq_err(st, rc);
-    }
-    return GR_OK;
+    char sql[2048];
+    /* "1 = ?" with id 1 selects everything. */
+    const char *at = strstr(tmpl, "SCOPE");
+    snprintf(sql, sizeof(sql), "%.*s%s%s", (int)(at - tmpl), tmpl, col, at + 5);
+    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
 }
 
-enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id);
+static enum gr_err recount_rollup(struct gr_store *st, int64_t community_id)
+{
+    return run_scoped(st, rollup_sql, "community_id", community_id);
+}
+
+static enum gr_err recount_scope(struct gr_store *st, const char *col, int64_t id)
+{
+    enum gr_err e = GR_OK;
+    for (size_t i = 0; !e && i < sizeof(recount_sql) / sizeof(recount_sql[0]); i++)
+        e = run_scoped(st, recount_sql[i], col, id);
+    return e ? e : run_scoped(st, rollup_sql, col, id);
+}
+
 enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id)
 {
     return recount_scope(st, "grid_id", grid_id);
 }
 
+/* The grids under a node, into *ids (malloc'd). */
+static enum gr_err grids_under(struct gr_store *st, enum gr_level level, int64_t node_id,
+                               int64_t **ids, size_t *n)
+{
+    char sql[128];
+    snprintf(sql, sizeof(sql), "SELECT id FROM nodes WHERE depth = 5 AND %s = ? ORDER BY id",
+             anc_cols[level]);
+    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, node_id);
+    size_t cap = 0;
+    *ids = NULL;
+    *n = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 64;
+            *ids = gr_realloc(*ids, gr_mul(cap, sizeof(**ids)));
+        }
+        (*ids)[(*n)++] = sqlite3_column_int64(q, 0);
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
+}
+
 enum gr_err gr_store_recount(struct gr_store *st, enum gr_level level, int64_t node_id)
 {
     if (!node_id || level < GR_LEVEL_CITY || level > GR_LEVEL_GRID)
-        return recount_scope(st, "1", 1);
-    return recount_scope(st, anc_cols[level], node_id);
+        return recount_scope(st, "1", 1); /* everything: set-wise, one pass per table */
+    if (level == GR_LEVEL_GRID)
+        return gr_sq_recount_grid(st, node_id);
+    /* Grid by grid, along the grid indexes, then the communities themselves (a community
+     * without grids still has a row, and members above its grids). */
+    int64_t *ids = NULL;
+    size_t n = 0;
+    enum gr_err e = grids_under(st, level, node_id, &ids, &n);
+    for (size_t i = 0; !e && i < n; i++)
+        e = gr_sq_recount_grid(st, ids[i]);
+    free(ids);
+    if (!e && level == GR_LEVEL_COMMUNITY)
+        e = recount_rollup(st, node_id);
+    return e;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void gr_sq_touch(struct gr_store *st, const struct gr_anc *anc)
+{
+    int64_t id = anc->id[GR_LEVEL_GRID] ? anc->id[GR_LEVEL_GRID] : -anc->id[GR_LEVEL_COMMUNITY];
+    if (!id || (st->n_touched && st->touched[st->n_touched - 1] == id))
+        return;
+    if (st->n_touched == st->cap_touched) {
+        st->cap_touched = st->cap_touched ? st->cap_touched * 2 : 256;
+        st->touched = gr_realloc(st->touched, gr_mul(st->cap_touched, sizeof(*st->touched)));
+    }
+    st->touched[st->n_touched++] = id;
+}
+
+enum gr_err gr_store_recount_touched(struct gr_store *st)
+{
+    qsort(st->touched, st->n_touched, sizeof(*st->touched), cmp_id);
+    enum gr_err e = GR_OK;
+    for (size_t i = 0; !e && i < st->n_touched; i++) {
+        if (i && st->touched[i] == st->touched[i - 1])
+            continue;
+        /* Grids by their id; records above the grids by minus their community's id. */
+        e = st->touched[i] > 0 ? gr_sq_recount_grid(st, st->touched[i])
+                               : recount_rollup(st, -st->touched[i]);
+    }
+    st->n_touched = 0;
+    return e;
+}
+
+/* One statement run with one id: a row of counters, or an error. */
+static enum gr_err sum_row(struct gr_store *st, const char *sql, int64_t id, int64_t *out, int n)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q);
+    for (int i = 0; i < n; i++)
+        out[i] = rc == SQLITE_ROW ? sqlite3_column_int64(q, i) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
+}
+
+/* The counters of a subtree: of its grid, or summed over its communities' rollups, in the
+ * order grids, with branch, with worker, workers, buildings, led, units, led, households,
+ * linked, links, members, members linking. */
+#define N_COUNTERS 13
+static enum gr_err counters(struct gr_store *st, enum gr_level level, int64_t node_id,
+                            int64_t c[N_COUNTERS])
+{
+    char sql[768];
+    if (level == GR_LEVEL_GRID)
+        return sum_row(st,
+                       "SELECT 1, has_branch, n_workers > 0, n_workers, buildings, buildings_led, "
+                       "units, units_led, households, households_linked, links, members, "
+                       "members_linking FROM grid_stats WHERE grid_id = ?",
+                       node_id, c, N_COUNTERS);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*), sum(grids), sum(grids_with_branch), sum(grids_with_worker), "
+             "sum(n_workers), sum(buildings), sum(buildings_led), sum(units), sum(units_led), "
+             "sum(households), sum(households_linked), sum(links), sum(members), "
+             "sum(members_linking) FROM community_stats WHERE %s = ?",
+             anc_cols[level]);
+    int64_t row[N_COUNTERS + 1];
+    enum gr_err e = sum_row(st, sql, node_id, row, N_COUNTERS + 1);
+    if (e)
+        return e;
+    memcpy(c, row + 1, sizeof(int64_t) * N_COUNTERS);
+    if (level == GR_LEVEL_COMMUNITY)
+        return GR_OK;
+    /* Party members serving above the communities (a street's own organisation...). */
+    int64_t above;
+    snprintf(sql, sizeof(sql),
+             "SELECT count(*) FROM party_members WHERE %s = ? AND community_id IS NULL",
+             anc_cols[level]);
+    if ((e = sum_row(st, sql, node_id, &above, 1)))
+        return e;
+    c[11] += above;
+    return GR_OK;
 }
 
 enum gr_err gr_store_coverage(struct gr_store *st, enum gr_level level, int64_t node_id,
@@ -88,46 +231,24 @@ enum gr_err gr_store_coverage(struct gr_store *st, enum gr_level level, int64_t 
     memset(out, 0, sizeof(*out));
     if (level < GR_LEVEL_CITY || level > GR_LEVEL_GRID)
         return GR_EINVAL;
-    char sql[768];
-    snprintf(sql, sizeof(sql),
-             "SELECT count(*), sum(has_branch), sum(n_workers > 0), sum(buildings), "
-             "sum(buildings_led), sum(units), sum(units_led), sum(households), "
-             "sum(households_linked), sum(links), sum(members_linking), sum(n_workers) "
-             "FROM grid_stats WHERE %s = ?",
-             level == GR_LEVEL_GRID ? "grid_id" : anc_cols[level]);
-    sqlite3_stmt *q = gr_sq_prepare(st, sql);
-    if (!q)
-        return GR_EDB;
-    sqlite3_bind_int64(q, 1, node_id);
-    int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return gr_sq_err(st, rc);
-    }
-    int64_t *f[] = {&out->grids,
-                    &out->grids_with_branch,
-                    &out->grids_with_worker,
-                    &out->buildings,
-                    &out->buildings_with_leader,
-                    &out->units,
-                    &out->units_with_leader,
-                    &out->households,
-                    &out->households_linked,
-                    &out->links,
-                    &out->members_linking,
-                    &out->grid_workers};
-    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-        *f[i] = sqlite3_column_int64(q, (int)i);
-    sqlite3_reset(q);
-
-    snprintf(sql, sizeof(sql), "SELECT count(*) FROM party_members WHERE %s = ?", anc_cols[level]);
-    if (!(q = gr_sq_prepare(st, sql)))
-        return GR_EDB;
-    sqlite3_bind_int64(q, 1, node_id);
-    if ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        out->party_members = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
-    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
+    int64_t c[N_COUNTERS];
+    enum gr_err e = counters(st, level, node_id, c);
+    if (e)
+        return e;
+    out->grids = c[0];
+    out->grids_with_branch = c[1];
+    out->grids_with_worker = c[2];
+    out->grid_workers = c[3];
+    out->buildings = c[4];
+    out->buildings_with_leader = c[5];
+    out->units = c[6];
+    out->units_with_leader = c[7];
+    out->households = c[8];
+    out->households_linked = c[9];
+    out->links = c[10];
+    out->party_members = c[11];
+    out->members_linking = c[12];
+    return GR_OK;
 }
 
 enum gr_err gr_store_gaps(struct gr_store *st, enum gr_level level, int64_t node_id, int limit,
@@ -190,20 +311,17 @@ enum gr_err gr_store_gaps(struct gr_store *st, enum gr_level level, int64_t node
 enum gr_err gr_store_gap_totals(struct gr_store *st, enum gr_level level, int64_t node_id,
                                 int64_t totals[4])
 {
-    char sql[512];
-    snprintf(sql, sizeof(sql),
-             "SELECT sum(has_branch = 0), sum(n_workers = 0), sum(buildings - buildings_led), "
-             "sum(units - units_led) FROM grid_stats WHERE %s = ?",
-             level == GR_LEVEL_GRID ? "grid_id" : anc_cols[level]);
-    sqlite3_stmt *q = gr_sq_prepare(st, sql);
-    if (!q)
-        return GR_EDB;
-    sqlite3_bind_int64(q, 1, node_id);
-    int rc = sqlite3_step(q);
-    for (int i = 0; i < 4; i++)
-        totals[i] = rc == SQLITE_ROW ? sqlite3_column_int64(q, i) : 0;
-    sqlite3_reset(q);
-    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
+    if (level < GR_LEVEL_CITY || level > GR_LEVEL_GRID)
+        return GR_EINVAL;
+    int64_t c[N_COUNTERS];
+    enum gr_err e = counters(st, level, node_id, c);
+    if (e)
+        return e;
+    totals[0] = c[0] - c[1];
+    totals[1] = c[0] - c[2];
+    totals[2] = c[4] - c[5];
+    totals[3] = c[6] - c[7];
+    return GR_OK;
 }
 
 enum gr_err gr_store_node_boundary_set(struct gr_store *st, int64_t node_id, const char *geojson,

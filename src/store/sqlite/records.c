@@ -18,9 +18,6 @@
 static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
                                                       "street_id", "community_id", "grid_id"};
 
-/* Recompute the counters of one grid (see coverage.c). */
-enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id);
-
 static bool kind_has_field(const struct gr_kind *k, const char *name)
 {
     return gr_kind_field(k, name, strlen(name)) >= 0;
@@ -240,7 +237,14 @@ static enum gr_err step_write(struct gr_store *st, sqlite3_stmt *q, const struct
 
 static enum gr_err after_write(struct gr_store *st, const struct gr_kind *k, const struct gr_anc *a)
 {
-    if (st->bulk || !a->id[GR_LEVEL_GRID])
+    if (st->bulk) {
+        gr_sq_touch(st, a);
+        return GR_OK;
+    }
+    /* A member serving a community above its grids changes only the community's rollup. */
+    if (!a->id[GR_LEVEL_GRID] && a->id[GR_LEVEL_COMMUNITY] && k->id == GR_K_PARTY_MEMBERS)
+        return gr_store_recount(st, GR_LEVEL_COMMUNITY, a->id[GR_LEVEL_COMMUNITY]);
+    if (!a->id[GR_LEVEL_GRID])
         return GR_OK;
     switch (k->id) {
     case GR_K_BUILDINGS:
@@ -345,19 +349,11 @@ enum gr_err gr_store_insert(struct gr_store *st, const struct gr_kind *k, int64_
         if (rc != SQLITE_DONE)
             return gr_sq_err(st, rc);
         anc.id[depth] = new_id;
-        if (depth == GR_LEVEL_GRID && !st->bulk) {
-            sqlite3_stmt *g = gr_sq_prepare(
-                st, "INSERT INTO grid_stats(grid_id, city_id, district_id, street_id, "
-                    "community_id) VALUES (?, ?, ?, ?, ?)");
-            if (!g)
-                return GR_EDB;
-            for (int l = 0; l < GR_LEVEL_GRID; l++)
-                sqlite3_bind_int64(g, l + 1, l ? anc.id[l] : new_id);
-            rc = sqlite3_step(g);
-            sqlite3_reset(g);
-            if (rc != SQLITE_DONE)
-                return gr_sq_err(st, rc);
-        }
+        /* A new grid or community gets its rows of counters (zeros). */
+        if (depth >= GR_LEVEL_COMMUNITY && !st->bulk)
+            return gr_store_recount(st, (enum gr_level)depth, new_id);
+        if (depth >= GR_LEVEL_COMMUNITY)
+            gr_sq_touch(st, &anc);
         return GR_OK;
     }
     return after_write(st, k, &anc);
@@ -408,17 +404,21 @@ enum gr_err gr_store_delete(struct gr_store *st, const struct gr_kind *k, int64_
     if (sqlite3_exec(st->db, "SAVEPOINT gr_delete", NULL, NULL, NULL) != SQLITE_OK)
         return gr_sq_err(st, sqlite3_errcode(st->db));
     if (k->id == GR_K_NODES) {
-        sqlite3_stmt *g = gr_sq_prepare(st, "DELETE FROM grid_stats WHERE grid_id = ?");
-        if (!g) {
-            e = GR_EDB;
-            goto out;
-        }
-        sqlite3_bind_int64(g, 1, id);
-        int rc = sqlite3_step(g);
-        sqlite3_reset(g);
-        if (rc != SQLITE_DONE) {
-            e = gr_sq_err(st, rc);
-            goto out;
+        static const char *const rows[] = {"DELETE FROM grid_stats WHERE grid_id = ?",
+                                           "DELETE FROM community_stats WHERE community_id = ?"};
+        for (int i = 0; i < 2; i++) {
+            sqlite3_stmt *g = gr_sq_prepare(st, rows[i]);
+            if (!g) {
+                e = GR_EDB;
+                goto out;
+            }
+            sqlite3_bind_int64(g, 1, id);
+            int rc = sqlite3_step(g);
+            sqlite3_reset(g);
+            if (rc != SQLITE_DONE) {
+                e = gr_sq_err(st, rc);
+                goto out;
+            }
         }
     }
     char sql[128];
@@ -435,6 +435,8 @@ enum gr_err gr_store_delete(struct gr_store *st, const struct gr_kind *k, int64_
     memset(&st->anc_cache[k->id], 0, sizeof(st->anc_cache[k->id]));
     if (k->id != GR_K_NODES)
         e = after_write(st, k, &anc);
+    else if (anc.id[GR_LEVEL_GRID] == id && !st->bulk)
+        e = gr_store_recount(st, GR_LEVEL_COMMUNITY, anc.id[GR_LEVEL_COMMUNITY]);
 out:
     if (e)
         sqlite3_exec(st->db, "ROLLBACK TO gr_delete", NULL, NULL, NULL);

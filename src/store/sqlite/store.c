@@ -210,6 +210,7 @@ void gr_store_close(struct gr_store *st)
     }
     sqlite3_close(st->db);
     gr_buf_cleanup(&st->copy);
+    free(st->touched);
     free(st);
 }
 

@@ -39,6 +39,10 @@ struct gr_store {
     /* Copies of the text of the last single read (gr_store_get, users), so that no
      * statement stays open between calls: an open read would pin an old snapshot. */
     struct gr_buf copy;
+    /* Bulk mode: the grids (or, negated, the communities) written to, for
+     * gr_store_recount_touched. */
+    int64_t *touched;
+    size_t n_touched, cap_touched;
 };
 
 /* A prepared statement for sql (cached; reset and unbound). NULL on error (errmsg set). */
@@ -50,6 +54,10 @@ void gr_sq_keep_begin(struct gr_store *st, size_t total);
 /* Copy len bytes into st->copy and return the copy (NUL-terminated), valid until the next
  * single read on st. */
 const char *gr_sq_keep(struct gr_store *st, const char *s, size_t len);
+/* Bulk mode: remember that the place of anc was written to. */
+void gr_sq_touch(struct gr_store *st, const struct gr_anc *anc);
+/* Recompute the counters of one grid and of its community. */
+enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id);
 /* Current UTC time as ISO 8601 into buf (at least 32 bytes). */
 void gr_sq_now(char *buf, size_t cap);
 
