@@ -68,7 +68,8 @@ function init(args)
 end
 request = function() return wrk.format("GET", pts[math.random(#pts)]) end
 LUA
-$BIN serve --db "$OUT/city.db" --listen 127.0.0.1:$PORT --threads 2 --quiet > "$OUT/serve.log" 2>&1 &
+# With its log line per request, as in production (to a file).
+$BIN serve --db "$OUT/city.db" --listen 127.0.0.1:$PORT --threads 2 > "$OUT/serve.log" 2>&1 &
 srv=$!
 build/bench/bench_hello $HELLO_PORT 2 > /dev/null &
 hello=$!

@@ -493,6 +493,10 @@ void gr_h_locate(struct gr_req *r)
         chain[n++] = p;
     struct gr_buf b;
     gr_buf_init(&b, 1u << 20);
+    size_t need = 32 + strlen(m->json[at]);
+    for (size_t i = 0; i < n; i++)
+        need += strlen(m->json[chain[i]]) + 1;
+    gr_buf_reserve(&b, need); /* one allocation for the whole answer */
     gr_buf_adds(&b, "{\"grid\":");
     gr_buf_adds(&b, m->json[at]);
     gr_buf_adds(&b, ",\"ancestors\":[");

@@ -25,6 +25,8 @@ CREATE TABLE nodes (
 );
 CREATE INDEX nodes_parent ON nodes(parent_id);
 CREATE INDEX nodes_level ON nodes(depth, id);
+CREATE INDEX nodes_community ON nodes(community_id);
+CREATE INDEX nodes_grid ON nodes(grid_id);
 
 CREATE TABLE buildings (
     id INTEGER PRIMARY KEY,

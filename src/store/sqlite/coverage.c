@@ -90,9 +90,19 @@ static enum gr_err recount_scope(struct gr_store *st, const char *col, int64_t i
     return e ? e : run_scoped(st, rollup_sql, col, id);
 }
 
+/* The counters of one grid, without its community's rollup. */
+static enum gr_err recount_grid_only(struct gr_store *st, int64_t grid_id)
+{
+    enum gr_err e = GR_OK;
+    for (size_t i = 0; !e && i < sizeof(recount_sql) / sizeof(recount_sql[0]); i++)
+        e = run_scoped(st, recount_sql[i], "grid_id", grid_id);
+    return e;
+}
+
 enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id)
 {
-    return recount_scope(st, "grid_id", grid_id);
+    enum gr_err e = recount_grid_only(st, grid_id);
+    return e ? e : run_scoped(st, rollup_sql, "grid_id", grid_id);
 }
 
 /* The grids under a node, into *ids (malloc'd). */
@@ -133,10 +143,10 @@ enum gr_err gr_store_recount(struct gr_store *st, enum gr_level level, int64_t n
     size_t n = 0;
     enum gr_err e = grids_under(st, level, node_id, &ids, &n);
     for (size_t i = 0; !e && i < n; i++)
-        e = gr_sq_recount_grid(st, ids[i]);
+        e = recount_grid_only(st, ids[i]);
     free(ids);
-    if (!e && level == GR_LEVEL_COMMUNITY)
-        e = recount_rollup(st, node_id);
+    if (!e)
+        e = run_scoped(st, rollup_sql, anc_cols[level], node_id);
     return e;
 }
 
@@ -160,15 +170,31 @@ void gr_sq_touch(struct gr_store *st, const struct gr_anc *anc)
 
 enum gr_err gr_store_recount_touched(struct gr_store *st)
 {
+    /* Grids are kept by their id, places above the grids by minus their community's id:
+     * first every grid, then each community once. */
     qsort(st->touched, st->n_touched, sizeof(*st->touched), cmp_id);
     enum gr_err e = GR_OK;
+    size_t n = 0;
+    int64_t prev = 0;
     for (size_t i = 0; !e && i < st->n_touched; i++) {
-        if (i && st->touched[i] == st->touched[i - 1])
+        int64_t id = st->touched[i];
+        if (i && id == prev)
             continue;
-        /* Grids by their id; records above the grids by minus their community's id. */
-        e = st->touched[i] > 0 ? gr_sq_recount_grid(st, st->touched[i])
-                               : recount_rollup(st, -st->touched[i]);
+        prev = id;
+        if (id > 0) {
+            struct gr_anc anc;
+            e = recount_grid_only(st, id);
+            if (!e)
+                e = gr_store_anc(st, gr_kind_get(GR_K_NODES), id, &anc);
+            id = e ? 0 : -anc.id[GR_LEVEL_COMMUNITY];
+        }
+        if (id)
+            st->touched[n++] = id; /* reuse the array for the communities */
     }
+    qsort(st->touched, n, sizeof(*st->touched), cmp_id);
+    for (size_t i = 0; !e && i < n; i++)
+        if (!i || st->touched[i] != st->touched[i - 1])
+            e = recount_rollup(st, -st->touched[i]);
     st->n_touched = 0;
     return e;
 }
