@@ -87,9 +87,13 @@ say "locate / hello" "$(echo "scale=2; $locate_rps / $hello_rps" | bc)"
 kill $hello 2>/dev/null || true
 
 # 5. Coverage of a whole district of the city, as the district's own staff.
-curl -s -c "$OUT/cj" -X POST localhost:$PORT/api/v1/session -d '{"login":"district","password":"demo-pass-2026"}' > "$OUT/login.json"
+curl -sS -f -c "$OUT/cj" -X POST http://127.0.0.1:$PORT/api/v1/session \
+  -d '{"login":"district","password":"demo-pass-2026"}' > "$OUT/login.json"
 csrf=$(sed 's/.*"csrf_token":"\([0-9a-f]*\)".*/\1/' "$OUT/login.json")
-token=$(curl -s -b "$OUT/cj" -H "X-CSRF-Token: $csrf" -X POST localhost:$PORT/api/v1/tokens -d '{"name":"bench"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+curl -sS -f -b "$OUT/cj" -H "X-CSRF-Token: $csrf" -X POST http://127.0.0.1:$PORT/api/v1/tokens \
+  -d '{"name":"bench"}' > "$OUT/token.json"
+token=$(sed 's/.*"token":"\([0-9a-f]*\)".*/\1/' "$OUT/token.json")
+[ -n "$token" ] || { echo "no API token: $(cat "$OUT/token.json")"; exit 1; }
 wrk -t2 -c8 -d${DUR}s --latency -H "Authorization: Bearer $token" \
   http://127.0.0.1:$PORT/api/v1/nodes/$district/coverage > "$OUT/coverage.txt"
 if grep -q Non-2xx "$OUT/coverage.txt"; then cat "$OUT/coverage.txt"; exit 1; fi

@@ -735,7 +735,7 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
         s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)GR_HEADER_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
-        4096u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
+        4096u, MHD_OPTION_END);
     if (!s->daemon) {
         fprintf(stderr, "grassroots: cannot listen on %s:%u\n", cfg->listen_host, cfg->port);
         e = GR_EIO;
