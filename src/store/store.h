@@ -37,7 +37,8 @@ enum gr_err gr_store_begin(struct gr_store *st);
 enum gr_err gr_store_commit(struct gr_store *st);
 void gr_store_rollback(struct gr_store *st);
 /* Bulk mode (demo, import): derived counters are not maintained row by row; call
- * gr_store_recount() before commit. Also relaxes fsync until bulk mode ends. */
+ * gr_store_recount() or gr_store_recount_touched() before commit. Durability is the same
+ * as ever: the one transaction is synced at commit. */
 void gr_store_bulk(struct gr_store *st, bool on);
 
 /* Settings: small key/value text (level names, city profile). *out is malloc'd. */
