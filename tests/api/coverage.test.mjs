@@ -7,16 +7,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_PASSWORD, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { isError, all, loginAs } from '../lib/check.mjs';
 
 let server;
 const as = {};
 const home = {};
 
 async function login(name) {
-  const c = new Client(server.url);
-  const r = await c.login(name, name === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD);
-  assert.equal(r.status, 200, `login ${name}: ${r.text}`);
-  home[name] = r.json.user.grants[0]?.node_id ?? null;
+  const c = await loginAs(server.url, name);
+  home[name] = c.user.grants[0]?.node_id ?? null;
   return c;
 }
 
@@ -25,26 +24,6 @@ before(async () => {
   for (const n of ['admin', 'community', 'grid', 'street']) as[n] = await login(n);
 });
 after(async () => { if (server) await server.stop(); });
-
-function isError(r, status, field) {
-  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
-  assert.ok(r.json && r.json.error, 'error body: ' + r.text);
-  if (field !== undefined) assert.equal(r.json.error.field, field, 'field: ' + r.text);
-}
-
-async function all(c, path, limit = 500) {
-  const items = [];
-  let cursor = null;
-  for (let i = 0; i < 1000; i++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const r = await c.get(`${path}${sep}limit=${limit}${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
-    assert.equal(r.status, 200, `${path}: ${r.text}`);
-    items.push(...r.json.items);
-    if (r.json.next === null) return items;
-    cursor = r.json.next;
-  }
-  throw new Error('too many pages');
-}
 
 async function coverage(c, id, gaps = 1000) {
   const r = await c.get(`/api/v1/nodes/${id}/coverage?gaps=${gaps}`);

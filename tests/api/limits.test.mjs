@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import http from 'node:http';
 import { startServer, Client, ADMIN_PASSWORD, BIN } from '../lib/server.mjs';
+import { isError } from '../lib/check.mjs';
 
 let server;
 let admin;
@@ -32,13 +33,6 @@ before(async () => {
   grid = parent;
 });
 after(async () => { if (server) await server.stop(); });
-
-function isError(r, status, code) {
-  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
-  assert.ok(r.json && r.json.error, 'error body: ' + r.text);
-  assert.equal(typeof r.json.error.message, 'string');
-  if (code !== undefined) assert.equal(r.json.error.code, code, r.text);
-}
 
 const square = (lon, lat, d) => ({ type: 'Polygon',
   coordinates: [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]] });
@@ -114,10 +108,10 @@ test('an unknown route answers 404 with the error body', async () => {
   for (const p of ['/api/v1/no-such-thing/1/2', '/api/v2/nodes', '/api/v1/nodes/1/nope', '/api/v1/',
     '/api/v1/nodes/', '/api', '/no-such-file.js', '/../etc/passwd', '/api/v1/nodes/1/coverage/x']) {
     const r = await admin.get(p);
-    isError(r, 404, 'not_found');
+    isError(r, 404, undefined, 'not_found');
   }
-  isError(await admin.post('/api/v1/no-such-thing/1/2', {}), 404, 'not_found');
-  isError(await new Client(server.url).get('/api/v1/no/such/route'), 404, 'not_found');
+  isError(await admin.post('/api/v1/no-such-thing/1/2', {}), 404, undefined, 'not_found');
+  isError(await new Client(server.url).get('/api/v1/no/such/route'), 404, undefined, 'not_found');
 });
 
 const WRONG = () => [['DELETE', '/healthz', 'GET'], ['POST', '/metrics', 'GET'], ['PUT', '/api/v1/nodes', 'POST'],
@@ -127,10 +121,10 @@ const WRONG = () => [['DELETE', '/healthz', 'GET'], ['POST', '/metrics', 'GET'],
 
 test('a wrong method answers 405', async () => {
   for (const [method, path] of WRONG()) {
-    isError(await admin.req(method, path, method === 'DELETE' ? undefined : {}), 405, 'method_not_allowed');
+    isError(await admin.req(method, path, method === 'DELETE' ? undefined : {}), 405, undefined, 'method_not_allowed');
   }
   // Without a session too: the method is wrong whoever asks.
-  isError(await new Client(server.url).req('PUT', '/api/v1/nodes', {}), 405, 'method_not_allowed');
+  isError(await new Client(server.url).req('PUT', '/api/v1/nodes', {}), 405, undefined, 'method_not_allowed');
   const odd = await rawRequest('BREW', '/healthz');
   assert.equal(odd.status, 405);
 });
@@ -149,9 +143,9 @@ test('a body over 1 MiB is 413; boundaries may reach 8 MiB', async () => {
   const pad = (n) => '{"number": "' + 'x'.repeat(n - 14) + '"}';
   const big = pad((1 << 20) + 1);
   assert.equal(Buffer.byteLength(big), (1 << 20) + 1);
-  isError(await admin.post('/api/v1/buildings', big), 413, 'too_big');
-  isError(await new Client(server.url).post('/api/v1/session', big), 413, 'too_big');
-  isError(await admin.patch('/api/v1/buildings/1', big), 413, 'too_big');
+  isError(await admin.post('/api/v1/buildings', big), 413, undefined, 'too_big');
+  isError(await new Client(server.url).post('/api/v1/session', big), 413, undefined, 'too_big');
+  isError(await admin.patch('/api/v1/buildings/1', big), 413, undefined, 'too_big');
   // At the limit the body is read (and judged on what it says).
   const edge = await admin.post('/api/v1/buildings', pad(1 << 20));
   assert.equal(edge.status, 400, edge.text);
@@ -167,24 +161,24 @@ test('a body over 1 MiB is 413; boundaries may reach 8 MiB', async () => {
   const put = await admin.put(`/api/v1/nodes/${grid}/boundary`, geo);
   assert.equal(put.status, 200, put.text.slice(0, 200));
   const huge = '{"type": "Polygon", "coordinates": [], "pad": "' + 'x'.repeat(8 << 20) + '"}';
-  isError(await admin.put(`/api/v1/nodes/${grid}/boundary`, huge), 413, 'too_big');
-  isError(await admin.post('/api/v1/nodes', huge), 413, 'too_big');
+  isError(await admin.put(`/api/v1/nodes/${grid}/boundary`, huge), 413, undefined, 'too_big');
+  isError(await admin.post('/api/v1/nodes', huge), 413, undefined, 'too_big');
   assert.equal((await fetch(server.url + '/healthz')).status, 200);
 });
 
 test('JSON nested deeper than 32 is 400; 32 is parsed', async () => {
   const nest = (depth) => '{"name": ' + '['.repeat(depth - 1) + ']'.repeat(depth - 1) + '}';
   const deep = await admin.post('/api/v1/buildings', nest(33));
-  isError(deep, 400, 'invalid_json');
+  isError(deep, 400, undefined, 'invalid_json');
   assert.match(deep.json.error.message, /deep|nest/i);
   const ok = await admin.post('/api/v1/buildings', nest(32));
-  isError(ok, 400, 'invalid');
+  isError(ok, 400, undefined, 'invalid');
   assert.equal(ok.json.error.field, 'name', 'parsed, then judged: name must be a string');
   const veryDeep = '['.repeat(100000) + ']'.repeat(100000);
-  isError(await admin.post('/api/v1/buildings', veryDeep), 400, 'invalid_json');
+  isError(await admin.post('/api/v1/buildings', veryDeep), 400, undefined, 'invalid_json');
   // Brackets inside strings do not count.
   const s = await new Client(server.url).post('/api/v1/session', { login: '['.repeat(100), password: '{'.repeat(100) });
-  isError(s, 401, 'unauthenticated');
+  isError(s, 401, undefined, 'unauthenticated');
   assert.equal((await fetch(server.url + '/healthz')).status, 200);
 });
 

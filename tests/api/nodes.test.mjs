@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_PASSWORD, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { isError, isList, all, loginAs } from '../lib/check.mjs';
 
 const LEVELS = ['city', 'district', 'street', 'community', 'grid'];
 let server;
@@ -13,10 +14,8 @@ const as = {};
 const home = {}; // login -> node id of its first grant
 
 async function login(name) {
-  const c = new Client(server.url);
-  const r = await c.login(name, name === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD);
-  assert.equal(r.status, 200, `login ${name}: ${r.text}`);
-  home[name] = r.json.user.grants[0]?.node_id ?? null;
+  const c = await loginAs(server.url, name);
+  home[name] = c.user.grants[0]?.node_id ?? null;
   return c;
 }
 
@@ -25,14 +24,6 @@ before(async () => {
   for (const n of ['admin', 'city', 'community', 'grid', 'street', 'dept']) as[n] = await login(n);
 });
 after(async () => { if (server) await server.stop(); });
-
-function isError(r, status, field) {
-  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
-  assert.ok(r.json && r.json.error, 'error body: ' + r.text);
-  assert.match(r.json.error.code, /^[a-z_]+$/);
-  assert.equal(typeof r.json.error.message, 'string');
-  if (field !== undefined) assert.equal(r.json.error.field, field, 'field: ' + r.text);
-}
 
 function isNode(n) {
   for (const k of ['id', 'parent_id', 'level', 'code', 'name', 'center']) {
@@ -46,32 +37,7 @@ function isNode(n) {
   else assert.ok(Number.isInteger(n.parent_id));
 }
 
-function isList(r) {
-  assert.equal(r.status, 200, r.text);
-  assert.deepEqual(Object.keys(r.json).sort(), ['items', 'next']);
-  assert.ok(Array.isArray(r.json.items));
-  assert.ok(r.json.next === null || typeof r.json.next === 'string');
-}
-
 // Every item of a list, following next; checks ids only grow and never repeat.
-async function all(c, path, limit = 500) {
-  const items = [];
-  let cursor = null;
-  for (let i = 0; i < 1000; i++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const r = await c.get(`${path}${sep}limit=${limit}${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
-    isList(r);
-    for (const it of r.json.items) {
-      if (items.length) assert.ok(it.id > items[items.length - 1].id, 'ids grow across pages');
-      items.push(it);
-    }
-    if (r.json.next === null) return items;
-    assert.ok(r.json.items.length > 0, 'a page with a next has items');
-    cursor = r.json.next;
-  }
-  throw new Error('too many pages');
-}
-
 // Point in a GeoJSON Polygon or MultiPolygon (even-odd over all rings).
 function inside(geometry, lon, lat) {
   const polys = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;

@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { startServer, Client, DEMO_PASSWORD, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { isError, all, loginAs } from '../lib/check.mjs';
 
 const LOGINS = ['admin', 'city', 'district', 'street', 'community', 'grid', 'grid2', 'building', 'unit', 'resident', 'dept'];
 let server;
@@ -21,10 +22,8 @@ const inB = {}; // kind -> a record in grid B
 const inA = {}; // kind -> a record in grid A
 
 async function login(name) {
-  const c = new Client(server.url);
-  const r = await c.login(name, name === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD);
-  assert.equal(r.status, 200, `login ${name}: ${r.text}`);
-  grant[name] = r.json.user.grants[0];
+  const c = await loginAs(server.url, name);
+  grant[name] = c.user.grants[0];
   return c;
 }
 
@@ -46,26 +45,6 @@ before(async () => {
   inB.households = await named(B);
 });
 after(async () => { if (server) await server.stop(); });
-
-function isError(r, status, field) {
-  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
-  assert.ok(r.json && r.json.error, 'error body: ' + r.text);
-  if (field !== undefined) assert.equal(r.json.error.field, field, 'field: ' + r.text);
-}
-
-async function all(c, path, limit = 500) {
-  const items = [];
-  let cursor = null;
-  for (let i = 0; i < 1000; i++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const r = await c.get(`${path}${sep}limit=${limit}${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
-    assert.equal(r.status, 200, `${path}: ${r.text}`);
-    items.push(...r.json.items);
-    if (r.json.next === null) return items;
-    cursor = r.json.next;
-  }
-  throw new Error('too many pages');
-}
 
 const maskName = (s) => [...s][0] + '*'.repeat(Math.max(1, [...s].length - 1));
 

@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_PASSWORD, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { isError } from '../lib/check.mjs';
 
 let server;
 let grid; // the grid of the "grid" login
@@ -17,15 +18,6 @@ before(async () => {
   grid = r.json.user.grants[0].node_id;
 });
 after(async () => { if (server) await server.stop(); });
-
-function isError(r, status, field, code) {
-  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
-  assert.ok(r.json && r.json.error, 'error body: ' + r.text);
-  assert.match(r.json.error.code, /^[a-z_]+$/);
-  assert.equal(typeof r.json.error.message, 'string');
-  if (field !== undefined) assert.equal(r.json.error.field, field, 'field: ' + r.text);
-  if (code !== undefined) assert.equal(r.json.error.code, code, r.text);
-}
 
 async function loggedIn(login, pw = DEMO_PASSWORD) {
   const c = new Client(server.url);

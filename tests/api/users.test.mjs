@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, Client, DEMO_PASSWORD, ADMIN_PASSWORD } from '../lib/server.mjs';
+import { isError, all } from '../lib/check.mjs';
 
 let server;
 const as = {};
@@ -33,14 +34,6 @@ before(async () => {
 });
 after(async () => { if (server) await server.stop(); });
 
-function isError(r, status, field) {
-  assert.equal(r.status, status, `expected ${status}, got ${r.status}: ${r.text}`);
-  assert.ok(r.json && r.json.error, 'error body: ' + r.text);
-  assert.match(r.json.error.code, /^[a-z_]+$/);
-  assert.equal(typeof r.json.error.message, 'string');
-  if (field !== undefined) assert.equal(r.json.error.field, field, 'field: ' + r.text);
-}
-
 function isUser(u) {
   assert.deepEqual(Object.keys(u).sort(), ['grants', 'id', 'login', 'name']);
   assert.ok(Number.isInteger(u.id));
@@ -51,20 +44,6 @@ function isUser(u) {
     assert.ok((g.node_id === null) !== (g.organisation_id === null), 'a node or an organisation');
   }
   assert.ok(!('password' in u) && !('pw_hash' in u));
-}
-
-async function all(c, path, limit = 500) {
-  const items = [];
-  let cursor = null;
-  for (let i = 0; i < 1000; i++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const r = await c.get(`${path}${sep}limit=${limit}${cursor ? '&cursor=' + encodeURIComponent(cursor) : ''}`);
-    assert.equal(r.status, 200, `${path}: ${r.text}`);
-    items.push(...r.json.items);
-    if (r.json.next === null) return items;
-    cursor = r.json.next;
-  }
-  throw new Error('too many pages');
 }
 
 // The login does not exist: it cannot log in and no user lists it.
