@@ -172,6 +172,8 @@ enum gr_err gr_store_recount_touched(struct gr_store *st)
 {
     /* Grids are kept by their id, places above the grids by minus their community's id:
      * first every grid, then each community once. */
+    if (st->n_touched == 0)
+        return GR_OK;
     qsort(st->touched, st->n_touched, sizeof(*st->touched), cmp_id);
     enum gr_err e = GR_OK;
     size_t n = 0;
@@ -191,7 +193,8 @@ enum gr_err gr_store_recount_touched(struct gr_store *st)
         if (id)
             st->touched[n++] = id; /* reuse the array for the communities */
     }
-    qsort(st->touched, n, sizeof(*st->touched), cmp_id);
+    if (n)
+        qsort(st->touched, n, sizeof(*st->touched), cmp_id);
     for (size_t i = 0; !e && i < n; i++)
         if (!i || st->touched[i] != st->touched[i - 1])
             e = recount_rollup(st, -st->touched[i]);
