@@ -66,6 +66,18 @@ void gr_h_records_get(struct gr_req *r);
 void gr_h_records_update(struct gr_req *r);
 void gr_h_records_delete(struct gr_req *r);
 void gr_h_nodes_update(struct gr_req *r);
+void gr_h_topics_create(struct gr_req *r);
+void gr_h_topics_list(struct gr_req *r);
+void gr_h_topics_get(struct gr_req *r);
+void gr_h_topics_action(struct gr_req *r);
+void gr_h_opinions_list(struct gr_req *r);
+void gr_h_opinions_create(struct gr_req *r);
+void gr_h_meetings_list(struct gr_req *r);
+void gr_h_meetings_create(struct gr_req *r);
+void gr_h_vote_rule_put(struct gr_req *r);
+void gr_h_votes_create(struct gr_req *r);
+void gr_h_results_get(struct gr_req *r);
+void gr_h_decision_put(struct gr_req *r);
 void gr_h_nodes_delete(struct gr_req *r);
 
 /* The server's map (see gr_server_map_acquire): every node's JSON and the locate index. */

@@ -264,7 +264,8 @@ void gr_h_users_create(struct gr_req *r)
     if (!obj)
         return;
     static const char *const names[] = {"login", "password", "name"};
-    static const char *const also[] = {"grants", NULL};
+    static const char *const also[] = {"grants", "resident_id", "household_id",
+                                       "household_representative", NULL};
     const char *v[3];
     struct gr_principal p;
     enum gr_err e = GR_OK;
@@ -286,6 +287,34 @@ void gr_h_users_create(struct gr_req *r)
     }
     if (!parse_grants(r, grants, &p))
         goto out;
+    /* The account may stand for a resident and represent a household (for votes). */
+    int64_t link[2] = {0, 0};
+    static const char *const link_names[] = {"resident_id", "household_id"};
+    const struct gr_kind *link_kinds[] = {gr_kind_get(GR_K_RESIDENTS),
+                                          gr_kind_get(GR_K_HOUSEHOLDS)};
+    for (int i = 0; i < 2; i++) {
+        json_t *lv = json_object_get(obj, link_names[i]);
+        if (!lv || json_is_null(lv))
+            continue;
+        struct gr_anc la;
+        if (!json_is_integer(lv) ||
+            gr_store_anc(r->st, link_kinds[i], json_integer_value(lv), &la) != GR_OK ||
+            !gr_access_allows(&r->who, link_kinds[i]->id, &la, GR_ACT_WRITE)) {
+            gr_reply_error(r, GR_EINVAL, link_names[i], "refers to a record that does not exist");
+            goto out;
+        }
+        link[i] = json_integer_value(lv);
+    }
+    json_t *jrep = json_object_get(obj, "household_representative");
+    if (jrep && !json_is_boolean(jrep)) {
+        gr_reply_error(r, GR_EINVAL, "household_representative", "must be true or false");
+        goto out;
+    }
+    bool rep = json_is_true(jrep);
+    if (rep && !link[1]) {
+        gr_reply_error(r, GR_EINVAL, "household_representative", "needs a household_id");
+        goto out;
+    }
     char hash[256];
     if ((e = gr_password_hash(password, hash, sizeof(hash)))) {
         gr_reply_error(r, e, NULL, NULL);
@@ -297,6 +326,8 @@ void gr_h_users_create(struct gr_req *r)
         for (size_t i = 0; !e && i < p.n_grants; i++)
             e = gr_store_grant_add(r->st, id, p.grants[i].role, p.grants[i].node_id,
                                    p.grants[i].organisation_id);
+        if (!e && (link[0] || link[1]))
+            e = gr_store_user_link(r->st, id, link[0], link[1], rep);
         if (!e)
             e = gr_store_commit(r->st);
         else

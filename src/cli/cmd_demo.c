@@ -32,6 +32,7 @@ struct sink_ctx {
     size_t n_users;
     char logins[16][128];
     uint64_t rows;
+    int64_t resident_user, resident_grid; /* the demo resident, linked to a household */
 };
 
 static enum gr_err emit(void *ctx, const struct gr_kind *k, const struct gr_value *vals,
@@ -71,6 +72,10 @@ static enum gr_err user(void *ctx, const char *login, const char *name, enum gr_
     enum gr_err e = gr_store_user_create(c->st, login, name, c->hash, &id);
     if (!e)
         e = gr_store_grant_add(c->st, id, role, node_id, organisation_id);
+    if (!e && role == GR_ROLE_RESIDENT && !c->resident_user) {
+        c->resident_user = id;
+        c->resident_grid = node_id;
+    }
     if (!e && c->n_users < 16)
         snprintf(c->logins[c->n_users++], sizeof(c->logins[0]), "%-10s %-20s %s", login,
                  gr_role_name(role), name);
@@ -87,6 +92,39 @@ static const char *logins_text(struct sink_ctx *c, const char *demo_pw, const ch
     for (size_t i = 0; i < c->n_users && at < sizeof(text); i++)
         at += (size_t)snprintf(text + at, sizeof(text) - at, "  %s\n", c->logins[i]);
     return text;
+}
+
+static int first_id(void *ctx, const struct gr_row *row)
+{
+    *(int64_t *)ctx = row->id;
+    return 1;
+}
+
+/* The demo resident stands for the head of an occupied household of their grid and
+ * represents it, so that they can vote as a household or an owner. */
+static enum gr_err link_resident(struct sink_ctx *c)
+{
+    if (!c->resident_user)
+        return GR_OK;
+    const struct gr_kind *hk = gr_kind_get(GR_K_HOUSEHOLDS), *rk = gr_kind_get(GR_K_RESIDENTS);
+    struct gr_query q = {.all = true, .limit = 1};
+    q.under = (struct gr_scope){GR_LEVEL_GRID, c->resident_grid};
+    q.n_filters = 1;
+    q.filter_field[0] = gr_kind_field(hk, "occupancy", 9);
+    q.filter_value[0] = (struct gr_value){.present = true, .s = "owner_occupied", .len = 14};
+    int64_t household = 0, resident = 0;
+    bool more;
+    enum gr_err e = gr_store_list(c->st, hk, &q, first_id, &household, &more);
+    if (e || !household)
+        return e;
+    struct gr_query rq = {.all = true, .limit = 1, .n_filters = 2};
+    rq.filter_field[0] = gr_kind_field(rk, "household_id", 12);
+    rq.filter_value[0] = (struct gr_value){.present = true, .i = household};
+    rq.filter_field[1] = gr_kind_field(rk, "relation", 8);
+    rq.filter_value[1] = (struct gr_value){.present = true, .s = "head", .len = 4};
+    if ((e = gr_store_list(c->st, rk, &rq, first_id, &resident, &more)))
+        return e;
+    return gr_store_user_link(c->st, c->resident_user, resident, household, true);
 }
 
 static void progress(void *ctx, const char *phase, uint64_t done, uint64_t total)
@@ -146,6 +184,8 @@ int gr_cmd_demo(int argc, char **argv)
     if (!e) {
         e = gr_demo_generate(&o, &sink);
         gr_cli_progress_end();
+        if (!e)
+            e = link_resident(&c);
         if (!e) {
             gr_cli_progress("counting coverage", 0, 0);
             e = gr_store_recount(c.st, GR_LEVEL_NONE, 0);

@@ -200,4 +200,119 @@ enum gr_err gr_store_token_create(struct gr_store *st, const char *token_hash, i
                                   const char *name);
 enum gr_err gr_store_token_get(struct gr_store *st, const char *token_hash, int64_t *user_id);
 
+/* ---- Consultation (协商议事) ---- */
+
+struct gr_topic {
+    int64_t id;
+    int64_t scope_node_id, scope_building_id, scope_unit_id; /* the latter two 0 if unset */
+    struct gr_anc anc;
+    const char *title, *body, *category; /* category may be NULL */
+    int64_t proposer_user_id;
+    const char *proposer_kind;
+    int64_t proposer_org_id;
+    const char *stage;
+    int passed; /* -1 undecided, 0 not passed, 1 passed */
+    const char *decision_text, *decision_person;
+    int64_t decision_org_id;
+    int64_t notice_ends_at; /* Unix seconds, 0 if unset */
+    const char *tally_digest;
+    const char *created_at, *updated_at;
+};
+
+/* Create a topic in stage proposed (ancestors from its scope node) with its first event. */
+enum gr_err gr_store_topic_create(struct gr_store *st, const struct gr_topic *t, int64_t *out_id);
+enum gr_err gr_store_topic_get(struct gr_store *st, int64_t id, struct gr_topic *t);
+typedef int (*gr_topic_fn)(void *ctx, const struct gr_topic *t);
+/* Topics within q's scopes (q->under, the stage filter in `stage` (NULL: any),
+ * q->after/limit), by id. */
+enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *q, const char *stage,
+                                gr_topic_fn fn, void *ctx, bool *more);
+/* Move a topic from stage `from` to `to` if it is still in `from` (else GR_ECONFLICT),
+ * appending the event. */
+enum gr_err gr_store_topic_move(struct gr_store *st, int64_t id, const char *from, const char *to,
+                                int64_t actor, const char *action, const char *note);
+/* Set the decision (text, organisation, person) or the outcome and the notice end. */
+enum gr_err gr_store_topic_decide(struct gr_store *st, int64_t id, const char *text,
+                                  int64_t org_id, const char *person);
+enum gr_err gr_store_topic_outcome(struct gr_store *st, int64_t id, bool passed,
+                                   const char *digest);
+enum gr_err gr_store_topic_notice(struct gr_store *st, int64_t id, int64_t ends_at);
+
+struct gr_topic_event {
+    int64_t id;
+    const char *at, *action, *from_stage, *to_stage, *note;
+    int64_t actor_user_id;
+};
+typedef int (*gr_topic_event_fn)(void *ctx, const struct gr_topic_event *e);
+enum gr_err gr_store_topic_events(struct gr_store *st, int64_t topic_id, gr_topic_event_fn fn,
+                                  void *ctx);
+
+struct gr_opinion {
+    int64_t id, topic_id, parent_id, author_user_id;
+    int depth, version;
+    bool hidden;
+    const char *stance, *body, *created_at, *updated_at;
+};
+/* Add an opinion; depth is the parent's + 1 (GR_EINVAL past max_depth; GR_ENOTFOUND when
+ * the parent is not an opinion of the same topic). */
+enum gr_err gr_store_opinion_add(struct gr_store *st, const struct gr_opinion *o, int max_depth,
+                                 int64_t *out_id);
+typedef int (*gr_opinion_fn)(void *ctx, const struct gr_opinion *o);
+enum gr_err gr_store_opinions(struct gr_store *st, int64_t topic_id, gr_opinion_fn fn, void *ctx);
+
+struct gr_meeting {
+    int64_t id, topic_id, created_by;
+    const char *held_at, *place, *agenda, *minutes, *participants;
+    int64_t attendance;
+};
+enum gr_err gr_store_meeting_add(struct gr_store *st, const struct gr_meeting *m, int64_t *out_id);
+typedef int (*gr_meeting_fn)(void *ctx, const struct gr_meeting *m);
+enum gr_err gr_store_meetings(struct gr_store *st, int64_t topic_id, gr_meeting_fn fn, void *ctx);
+
+/* The vote rule in its stored form: enum names and JSON texts as given. */
+struct gr_vote_rule_row {
+    const char *eligibility, *kind, *options, *pass, *voter_list;
+    int max_choices, quorum_num, quorum_den;
+    bool allow_change, live_results;
+    int64_t opens_at, closes_at;
+    int64_t eligible, eligible_area; /* frozen when voting opens; -1 before */
+};
+enum gr_err gr_store_vote_rule_set(struct gr_store *st, int64_t topic_id,
+                                   const struct gr_vote_rule_row *r);
+enum gr_err gr_store_vote_rule_get(struct gr_store *st, int64_t topic_id,
+                                   struct gr_vote_rule_row *r);
+/* Freeze the electorate when voting opens. */
+enum gr_err gr_store_vote_electorate(struct gr_store *st, int64_t topic_id, int64_t eligible,
+                                     int64_t eligible_area);
+/* Who may vote, counted from the network: "residents" (resident records), "households"
+ * and "owners" (households, with their floor area in 0.01 m²) under the scope. */
+enum gr_err gr_store_count_electorate(struct gr_store *st, const char *eligibility,
+                                      struct gr_scope scope, int64_t building_id,
+                                      int64_t unit_id, int64_t *count, int64_t *area);
+
+/* Cast (or, with replace, change) a ballot. voter_key names who voted (for turnout and one
+ * vote each); slot (the keyed hash) joins the voter's ballots, whose choices ("0" or
+ * "1,3") and area are appended to the log and added to the tally, the replaced ballot's
+ * taken out. GR_ECONFLICT when the voter has voted and replace is false. */
+enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char *voter_key,
+                               const char *slot, const char *choices, int64_t area,
+                               const char *channel, int64_t entered_by, bool replace);
+/* Has voter_key voted? */
+enum gr_err gr_store_voted(struct gr_store *st, int64_t topic_id, const char *voter_key,
+                           bool *voted);
+/* The choices of the current ballot in a slot (malloc'd), or NULL. */
+enum gr_err gr_store_ballot_of(struct gr_store *st, int64_t topic_id, const char *slot,
+                               char **choices);
+/* The running tally: counts and areas per option, ballots and their area. */
+enum gr_err gr_store_tally(struct gr_store *st, int64_t topic_id, int64_t *count, int64_t *area,
+                           int n_options, int64_t *voted, int64_t *voted_area);
+/* SHA-256 (hex) over the ballot log of a topic in order: seq, slot, choices, area. */
+enum gr_err gr_store_ballot_digest(struct gr_store *st, int64_t topic_id, char out[65]);
+/* The account's link to the network: its resident, household and whether it represents
+ * the household; and setting them. */
+enum gr_err gr_store_user_links(struct gr_store *st, int64_t user_id, int64_t *resident_id,
+                                int64_t *household_id, bool *rep);
+enum gr_err gr_store_user_link(struct gr_store *st, int64_t user_id, int64_t resident_id,
+                               int64_t household_id, bool rep);
+
 #endif

@@ -1,0 +1,1208 @@
+/*
+ * consult.c - consultation over HTTP: topics and their stage actions, opinions, meetings,
+ * the vote rule, ballots and results, the decision.
+ *
+ * The stage machine is core/topic.c and the vote rules core/vote.c; this file checks
+ * input and scope, asks them, and writes through the store in one transaction. A ballot
+ * is stored apart from its voter (see migrations/0002_consult.sql): no endpoint answers
+ * how anyone but the caller voted.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/text.h"
+#include "../core/topic.h"
+#include "../core/vote.h"
+#include "api.h"
+
+#define MAX_OPINION_DEPTH 3
+#define DEFAULT_NOTICE_DAYS 7
+
+static const char *const proposer_kinds[] = {
+    "resident", "party_org", "residents_committee", "owners_committee", "organisation",
+    "case",     NULL};
+
+static bool one_of(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
+/* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" to Unix seconds. */
+static bool parse_time(const char *s, int64_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    if (!s || strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != ':' || s[19] != 'Z')
+        return false;
+    if (!gr_date_valid(s, 10))
+        return false;
+    char *end;
+    tm.tm_year = (int)strtol(s, &end, 10) - 1900;
+    tm.tm_mon = (int)strtol(s + 5, &end, 10) - 1;
+    tm.tm_mday = (int)strtol(s + 8, &end, 10);
+    tm.tm_hour = (int)strtol(s + 11, &end, 10);
+    tm.tm_min = (int)strtol(s + 14, &end, 10);
+    tm.tm_sec = (int)strtol(s + 17, &end, 10);
+    if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+        return false;
+    *out = (int64_t)timegm(&tm);
+    return true;
+}
+
+static json_t *time_json(int64_t t)
+{
+    if (!t)
+        return json_null();
+    char buf[32];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(buf);
+}
+
+/* A string member of obj: required or not, 1..max characters. Replies on error. */
+static bool text_member(struct gr_req *r, json_t *obj, const char *name, bool required, size_t max,
+                        const char **out)
+{
+    json_t *v = json_object_get(obj, name);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (required)
+            gr_reply_error(r, GR_EINVAL, name, "is required");
+        return !required;
+    }
+    if (!json_is_string(v)) {
+        gr_reply_error(r, GR_EINVAL, name, "must be a string");
+        return false;
+    }
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (n == 0 || gr_utf8_len(s, n) > max || memchr(s, 0, n)) {
+        char *msg = gr_arena_printf(&r->arena, "must be 1 to %zu characters", max);
+        gr_reply_error(r, GR_EINVAL, name, msg);
+        return false;
+    }
+    *out = s;
+    return true;
+}
+
+/* Reject members not in the list. */
+static bool only_members(struct gr_req *r, json_t *obj, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (!one_of(key, allowed)) {
+            gr_reply_error(r, GR_EINVAL, gr_arena_strndup(&r->arena, key, strlen(key)),
+                           "is not a field here");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- topics ---- */
+
+static json_t *topic_json(const struct gr_topic *t)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(t->id));
+    json_object_set_new(o, "scope_node_id", json_integer(t->scope_node_id));
+    json_object_set_new(o, "scope_building_id",
+                        t->scope_building_id ? json_integer(t->scope_building_id) : json_null());
+    json_object_set_new(o, "scope_unit_id",
+                        t->scope_unit_id ? json_integer(t->scope_unit_id) : json_null());
+    json_object_set_new(o, "title", json_string(t->title));
+    json_object_set_new(o, "body", json_string(t->body));
+    json_object_set_new(o, "category", t->category ? json_string(t->category) : json_null());
+    json_object_set_new(o, "proposer_user_id", json_integer(t->proposer_user_id));
+    json_object_set_new(o, "proposer_kind", json_string(t->proposer_kind));
+    json_object_set_new(o, "proposer_org_id",
+                        t->proposer_org_id ? json_integer(t->proposer_org_id) : json_null());
+    json_object_set_new(o, "stage", json_string(t->stage));
+    json_object_set_new(o, "passed", t->passed < 0 ? json_null() : json_boolean(t->passed));
+    json_t *d = json_null();
+    if (t->decision_text) {
+        d = json_pack("{s:s}", "text", t->decision_text);
+        json_object_set_new(d, "organisation_id",
+                            t->decision_org_id ? json_integer(t->decision_org_id) : json_null());
+        json_object_set_new(d, "person",
+                            t->decision_person ? json_string(t->decision_person) : json_null());
+    }
+    json_object_set_new(o, "decision", d);
+    json_object_set_new(o, "notice_ends_at", time_json(t->notice_ends_at));
+    json_object_set_new(o, "tally_digest",
+                        t->tally_digest ? json_string(t->tally_digest) : json_null());
+    json_object_set_new(o, "created_at", json_string(t->created_at));
+    json_object_set_new(o, "updated_at", json_string(t->updated_at));
+    return o;
+}
+
+/* The topic of path parameter 0, visible to the caller (else 404). */
+static bool load_topic(struct gr_req *r, struct gr_topic *t)
+{
+    int64_t id;
+    if (!gr_req_id(r, 0, &id))
+        return false;
+    enum gr_err e = gr_store_topic_get(r->st, id, t);
+    if (e == GR_ENOTFOUND || (!e && !gr_access_allows(&r->who, GR_K_NODES, &t->anc, GR_ACT_READ))) {
+        gr_reply_error(r, GR_ENOTFOUND, NULL, "no such topic");
+        return false;
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        return false;
+    }
+    return true;
+}
+
+/* Staff of the topic's scope: those who may change the network there. */
+static bool is_staff(struct gr_req *r, const struct gr_topic *t)
+{
+    return gr_access_allows(&r->who, GR_K_NODES, &t->anc, GR_ACT_WRITE);
+}
+
+void gr_h_topics_create(struct gr_req *r)
+{
+    static const char *const allowed[] = {
+        "scope_node_id", "scope_building_id", "scope_unit_id",   "title", "body",
+        "category",      "proposer_kind",     "proposer_org_id", NULL};
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    struct gr_topic t;
+    memset(&t, 0, sizeof(t));
+    json_t *jn = json_object_get(obj, "scope_node_id");
+    struct gr_anc anc;
+    if (!only_members(r, obj, allowed))
+        goto out;
+    if (!json_is_integer(jn)) {
+        gr_reply_error(r, GR_EINVAL, "scope_node_id", "is required: the community or grid");
+        goto out;
+    }
+    t.scope_node_id = json_integer_value(jn);
+    enum gr_err e = gr_store_anc(r->st, gr_kind_get(GR_K_NODES), t.scope_node_id, &anc);
+    if (e || !gr_access_allows(&r->who, GR_K_NODES, &anc, GR_ACT_READ)) {
+        gr_reply_error(r, GR_EINVAL, "scope_node_id", "refers to a record that does not exist");
+        goto out;
+    }
+    if (anc.id[GR_LEVEL_COMMUNITY] != t.scope_node_id && anc.id[GR_LEVEL_GRID] != t.scope_node_id) {
+        gr_reply_error(r, GR_EINVAL, "scope_node_id", "must be a community or a grid");
+        goto out;
+    }
+    static const char *const places[] = {"scope_building_id", "scope_unit_id"};
+    const struct gr_kind *pk[] = {gr_kind_get(GR_K_BUILDINGS), gr_kind_get(GR_K_UNITS)};
+    int64_t *pid[] = {&t.scope_building_id, &t.scope_unit_id};
+    for (int i = 0; i < 2; i++) {
+        json_t *v = json_object_get(obj, places[i]);
+        if (!v || json_is_null(v))
+            continue;
+        struct gr_anc pa;
+        if (!json_is_integer(v) ||
+            gr_store_anc(r->st, pk[i], json_integer_value(v), &pa) != GR_OK ||
+            (pa.id[GR_LEVEL_COMMUNITY] != t.scope_node_id &&
+             pa.id[GR_LEVEL_GRID] != t.scope_node_id)) {
+            gr_reply_error(r, GR_EINVAL, places[i], "must be a record inside the scope node");
+            goto out;
+        }
+        *pid[i] = json_integer_value(v);
+    }
+    if (!text_member(r, obj, "title", true, 100, &t.title) ||
+        !text_member(r, obj, "body", true, 5000, &t.body) ||
+        !text_member(r, obj, "category", false, 32, &t.category) ||
+        !text_member(r, obj, "proposer_kind", false, 32, &t.proposer_kind))
+        goto out;
+    if (!t.proposer_kind)
+        t.proposer_kind = "resident";
+    if (!one_of(t.proposer_kind, proposer_kinds)) {
+        gr_reply_error(r, GR_EINVAL, "proposer_kind",
+                       "must be one of resident, party_org, residents_committee, "
+                       "owners_committee, organisation, case");
+        goto out;
+    }
+    json_t *org = json_object_get(obj, "proposer_org_id");
+    if (org && !json_is_null(org)) {
+        struct gr_anc oa;
+        if (!json_is_integer(org) ||
+            gr_store_anc(r->st, gr_kind_get(GR_K_ORGANISATIONS), json_integer_value(org), &oa) ||
+            !gr_access_allows(&r->who, GR_K_ORGANISATIONS, &oa, GR_ACT_READ)) {
+            gr_reply_error(r, GR_EINVAL, "proposer_org_id",
+                           "refers to a record that does not exist");
+            goto out;
+        }
+        t.proposer_org_id = json_integer_value(org);
+    }
+    t.proposer_user_id = r->who.user_id;
+    int64_t id = 0;
+    if (!(e = gr_store_begin(r->st))) {
+        e = gr_store_topic_create(r->st, &t, &id);
+        if (!e)
+            e = gr_store_commit(r->st);
+        else
+            gr_store_rollback(r->st);
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    if ((e = gr_store_topic_get(r->st, id, &t))) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    gr_reply_json(r, 201, topic_json(&t));
+out:
+    json_decref(obj);
+}
+
+struct topics_ctx {
+    json_t *items;
+    int64_t last;
+};
+
+static int topic_row(void *ctx, const struct gr_topic *t)
+{
+    struct topics_ctx *c = ctx;
+    json_array_append_new(c->items, topic_json(t));
+    c->last = t->id;
+    return 0;
+}
+
+void gr_h_topics_list(struct gr_req *r)
+{
+    struct gr_query q;
+    memset(&q, 0, sizeof(q));
+    gr_api_scopes(r, GR_K_NODES, GR_ACT_READ, &q);
+    if (!gr_req_page(r, &q.limit, &q.after))
+        return;
+    int64_t scope;
+    if (!gr_req_int(r, "scope_node_id", 0, INT64_MAX, 0, &scope))
+        return;
+    if (scope) {
+        struct gr_anc anc;
+        if (!gr_api_visible(r, gr_kind_get(GR_K_NODES), scope, &anc))
+            return;
+        for (int l = GR_LEVEL_GRID; l >= GR_LEVEL_CITY; l--)
+            if (anc.id[l] == scope)
+                q.under = (struct gr_scope){(enum gr_level)l, scope};
+    }
+    const char *stage = gr_req_query(r, "stage");
+    if (stage && gr_stage_parse(stage) == GR_STAGE_NONE) {
+        gr_reply_error(r, GR_EINVAL, "stage", "is not a stage");
+        return;
+    }
+    struct topics_ctx c = {json_array(), 0};
+    bool more;
+    enum gr_err e = gr_store_topic_list(r->st, &q, stage, topic_row, &c, &more);
+    if (e) {
+        json_decref(c.items);
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    gr_reply_list(r, c.items, more, c.last);
+}
+
+static int event_row(void *ctx, const struct gr_topic_event *e)
+{
+    json_t *o =
+        json_pack("{s:I, s:s, s:s}", "id", (json_int_t)e->id, "at", e->at, "action", e->action);
+    json_object_set_new(o, "from", e->from_stage ? json_string(e->from_stage) : json_null());
+    json_object_set_new(o, "to", e->to_stage ? json_string(e->to_stage) : json_null());
+    json_object_set_new(o, "note", e->note ? json_string(e->note) : json_null());
+    json_object_set_new(o, "actor_user_id",
+                        e->actor_user_id ? json_integer(e->actor_user_id) : json_null());
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+static json_t *rule_json(const struct gr_vote_rule_row *v)
+{
+    json_t *o = json_pack("{s:s, s:s, s:o, s:i, s:s, s:{s:i, s:i}, s:b, s:b, s:o, s:o}",
+                          "eligibility", v->eligibility, "kind", v->kind, "options",
+                          json_loads(v->options, 0, NULL), "max_choices", v->max_choices, "pass",
+                          v->pass, "quorum", "num", v->quorum_num, "den", v->quorum_den,
+                          "allow_change", v->allow_change, "live_results", v->live_results,
+                          "opens_at", time_json(v->opens_at), "closes_at", time_json(v->closes_at));
+    if (v->eligible >= 0) {
+        json_object_set_new(o, "eligible", json_integer(v->eligible));
+        json_object_set_new(o, "eligible_area_m2", json_real((double)v->eligible_area / 100.0));
+    }
+    return o;
+}
+
+void gr_h_topics_get(struct gr_req *r)
+{
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *o = topic_json(&t);
+    json_t *events = json_array();
+    enum gr_err e = gr_store_topic_events(r->st, t.id, event_row, events);
+    json_object_set_new(o, "events", events);
+    struct gr_vote_rule_row v;
+    enum gr_err ve = gr_store_vote_rule_get(r->st, t.id, &v);
+    json_object_set_new(o, "vote_rule", ve == GR_OK ? rule_json(&v) : json_null());
+    if (e || (ve && ve != GR_ENOTFOUND)) {
+        json_decref(o);
+        gr_reply_error(r, e ? e : ve, NULL, NULL);
+        return;
+    }
+    gr_reply_json(r, 200, o);
+}
+
+/* The core rule from its stored form. */
+static void rule_from_row(const struct gr_vote_rule_row *v, struct gr_vote_rule *rule)
+{
+    memset(rule, 0, sizeof(*rule));
+    rule->eligibility = gr_vote_eligibility_parse(v->eligibility);
+    rule->kind = gr_vote_kind_parse(v->kind);
+    json_t *opts = json_loads(v->options, 0, NULL);
+    rule->n_options = (int)json_array_size(opts);
+    json_decref(opts);
+    rule->max_choices = v->max_choices;
+    rule->pass = gr_vote_pass_parse(v->pass);
+    rule->quorum_num = v->quorum_num;
+    rule->quorum_den = v->quorum_den;
+    rule->allow_change = v->allow_change;
+    rule->live_results = v->live_results;
+    rule->opens_at = v->opens_at;
+    rule->closes_at = v->closes_at;
+}
+
+/* The tally of a topic as core counts it. */
+static enum gr_err load_tally(struct gr_req *r, int64_t topic, const struct gr_vote_rule_row *v,
+                              const struct gr_vote_rule *rule, struct gr_tally *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->eligible = v->eligible > 0 ? v->eligible : 0;
+    t->eligible_area = v->eligible_area > 0 ? v->eligible_area : 0;
+    return gr_store_tally(r->st, topic, t->count, t->area, rule->n_options, &t->voted,
+                          &t->voted_area);
+}
+
+/* Freeze the electorate of a topic's vote when voting opens. */
+static enum gr_err freeze_electorate(struct gr_req *r, const struct gr_topic *t,
+                                     const struct gr_vote_rule_row *v)
+{
+    int64_t count = 0, area = 0;
+    if (strcmp(v->eligibility, "list") == 0) {
+        json_t *list = json_loads(v->voter_list ? v->voter_list : "[]", 0, NULL);
+        count = (int64_t)json_array_size(list);
+        json_decref(list);
+    } else {
+        struct gr_scope s = {GR_LEVEL_COMMUNITY, t->scope_node_id};
+        if (t->anc.id[GR_LEVEL_GRID] == t->scope_node_id)
+            s.level = GR_LEVEL_GRID;
+        enum gr_err e = gr_store_count_electorate(r->st, v->eligibility, s, t->scope_building_id,
+                                                  t->scope_unit_id, &count, &area);
+        if (e)
+            return e;
+    }
+    return gr_store_vote_electorate(r->st, t->id, count, area);
+}
+
+void gr_h_topics_action(struct gr_req *r)
+{
+    static const char *const allowed[] = {"action", "reason", "note", "notice_days", NULL};
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *name = NULL, *reason = NULL, *note = NULL;
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "action", true, 32, &name) ||
+        !text_member(r, obj, "reason", false, 500, &reason) ||
+        !text_member(r, obj, "note", false, 500, &note))
+        goto out;
+    enum gr_topic_action a = gr_topic_action_parse(name);
+    if (a == GR_TA_NONE) {
+        gr_reply_error(r, GR_EINVAL, "action", "is not an action of a topic");
+        goto out;
+    }
+    int64_t notice_days = DEFAULT_NOTICE_DAYS;
+    json_t *nd = json_object_get(obj, "notice_days");
+    if (nd && (!json_is_integer(nd) || json_integer_value(nd) < 1 || json_integer_value(nd) > 90)) {
+        gr_reply_error(r, GR_EINVAL, "notice_days", "must be an integer from 1 to 90");
+        goto out;
+    }
+    if (nd)
+        notice_days = json_integer_value(nd);
+
+    enum gr_err e = gr_store_begin(r->st);
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    /* Read again inside the transaction: the state the move is decided on is current. */
+    if ((e = gr_store_topic_get(r->st, t.id, &t)))
+        goto fail;
+    struct gr_vote_rule_row v;
+    enum gr_err ve = gr_store_vote_rule_get(r->st, t.id, &v);
+    if (ve && ve != GR_ENOTFOUND) {
+        e = ve;
+        goto fail;
+    }
+    int64_t now = (int64_t)time(NULL);
+    struct gr_topic_state s = {
+        .stage = gr_stage_parse(t.stage),
+        .has_vote_rule = ve == GR_OK,
+        .passed = t.passed == 1,
+        .has_decision = t.decision_text != NULL,
+        .notice_over = t.notice_ends_at && now >= t.notice_ends_at,
+        .open_objections = 0,
+    };
+    unsigned actor = (t.proposer_user_id == r->who.user_id ? GR_ACTOR_PROPOSER : 0) |
+                     (is_staff(r, &t) ? GR_ACTOR_STAFF : 0);
+    struct gr_topic_move move;
+    const char *why = NULL;
+    e = gr_topic_check(&s, a, actor, reason != NULL, &move, &why);
+    if (e) {
+        gr_store_rollback(r->st);
+        gr_reply_error(r, e, e == GR_EINVAL ? "reason" : NULL, why);
+        goto out;
+    }
+    char from[32];
+    snprintf(from, sizeof(from), "%s", t.stage);
+    if (a == GR_TA_OPEN_VOTING)
+        e = freeze_electorate(r, &t, &v);
+    if (!e && a == GR_TA_CLOSE_VOTING) {
+        struct gr_vote_rule rule;
+        struct gr_tally tally;
+        struct gr_vote_outcome out;
+        char digest[65];
+        rule_from_row(&v, &rule);
+        e = load_tally(r, t.id, &v, &rule, &tally);
+        if (!e)
+            e = gr_store_ballot_digest(r->st, t.id, digest);
+        if (!e) {
+            gr_vote_decide(&rule, &tally, &out);
+            e = gr_store_topic_outcome(r->st, t.id, out.passed, digest);
+        }
+    }
+    if (!e && a == GR_TA_PUBLISH_NOTICE)
+        e = gr_store_topic_notice(r->st, t.id, now + notice_days * 86400);
+    if (!e)
+        e = gr_store_topic_move(r->st, t.id, from, gr_stage_name(move.to), r->who.user_id, name,
+                                reason ? reason : note);
+    if (!e)
+        e = gr_store_commit(r->st);
+    if (e)
+        goto fail;
+    if ((e = gr_store_topic_get(r->st, t.id, &t))) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    gr_reply_json(r, 200, topic_json(&t));
+    goto out;
+fail:
+    gr_store_rollback(r->st);
+    gr_reply_error(r, e, NULL, e == GR_ECONFLICT ? "the topic moved meanwhile" : NULL);
+out:
+    json_decref(obj);
+}
+
+/* ---- opinions ---- */
+
+static int opinion_row(void *ctx, const struct gr_opinion *o)
+{
+    json_t *j = json_pack("{s:I, s:i, s:s, s:s, s:I, s:i, s:s, s:s}", "id", (json_int_t)o->id,
+                          "depth", o->depth, "stance", o->stance, "body", o->hidden ? "" : o->body,
+                          "author_user_id", (json_int_t)o->author_user_id, "version", o->version,
+                          "created_at", o->created_at, "updated_at", o->updated_at);
+    json_object_set_new(j, "parent_id", o->parent_id ? json_integer(o->parent_id) : json_null());
+    json_object_set_new(j, "hidden", json_boolean(o->hidden));
+    json_array_append_new(ctx, j);
+    return 0;
+}
+
+void gr_h_opinions_list(struct gr_req *r)
+{
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *items = json_array();
+    enum gr_err e = gr_store_opinions(r->st, t.id, opinion_row, items);
+    if (e) {
+        json_decref(items);
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    gr_reply_list(r, items, false, 0);
+}
+
+void gr_h_opinions_create(struct gr_req *r)
+{
+    static const char *const allowed[] = {"body", "stance", "parent_id", NULL};
+    static const char *const stances[] = {"for", "against", "neutral", NULL};
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    struct gr_opinion o;
+    memset(&o, 0, sizeof(o));
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "body", true, 2000, &o.body) ||
+        !text_member(r, obj, "stance", true, 16, &o.stance))
+        goto out;
+    if (!one_of(o.stance, stances)) {
+        gr_reply_error(r, GR_EINVAL, "stance", "must be for, against or neutral");
+        goto out;
+    }
+    json_t *p = json_object_get(obj, "parent_id");
+    if (p && !json_is_null(p)) {
+        if (!json_is_integer(p) || json_integer_value(p) <= 0) {
+            gr_reply_error(r, GR_EINVAL, "parent_id", "must be the id of an opinion");
+            goto out;
+        }
+        o.parent_id = json_integer_value(p);
+    }
+    if (!gr_topic_opinions_open(gr_stage_parse(t.stage))) {
+        gr_reply_error(r, GR_ECONFLICT, NULL,
+                       "opinions are taken while collecting opinions and deliberating");
+        goto out;
+    }
+    o.topic_id = t.id;
+    o.author_user_id = r->who.user_id;
+    int64_t id = 0;
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e) {
+        e = gr_store_opinion_add(r->st, &o, MAX_OPINION_DEPTH, &id);
+        if (!e)
+            e = gr_store_commit(r->st);
+        else
+            gr_store_rollback(r->st);
+    }
+    if (e == GR_ENOTFOUND) {
+        gr_reply_error(r, GR_EINVAL, "parent_id", "is not an opinion of this topic");
+        goto out;
+    }
+    if (e == GR_EINVAL) {
+        gr_reply_error(r, GR_EINVAL, "parent_id", "replies nest at most 3 deep");
+        goto out;
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    /* Answer the opinion as stored (its depth and times). */
+    json_t *all = json_array();
+    json_t *j = NULL;
+    if ((e = gr_store_opinions(r->st, t.id, opinion_row, all))) {
+        json_decref(all);
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    size_t k;
+    json_t *x;
+    json_array_foreach(all, k, x) if (json_integer_value(json_object_get(x, "id")) == id) j = x;
+    json_incref(j);
+    json_decref(all);
+    gr_reply_json(r, 201, j);
+out:
+    json_decref(obj);
+}
+
+/* ---- meetings ---- */
+
+static int meeting_row(void *ctx, const struct gr_meeting *m)
+{
+    json_t *j = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)m->id, "held_at", m->held_at,
+                          "place", m->place);
+    json_object_set_new(j, "agenda", m->agenda ? json_string(m->agenda) : json_null());
+    json_object_set_new(j, "minutes", m->minutes ? json_string(m->minutes) : json_null());
+    json_object_set_new(j, "participants",
+                        m->participants ? json_string(m->participants) : json_null());
+    json_object_set_new(j, "attendance", json_integer(m->attendance));
+    json_array_append_new(ctx, j);
+    return 0;
+}
+
+void gr_h_meetings_list(struct gr_req *r)
+{
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *items = json_array();
+    enum gr_err e = gr_store_meetings(r->st, t.id, meeting_row, items);
+    if (e) {
+        json_decref(items);
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    gr_reply_list(r, items, false, 0);
+}
+
+void gr_h_meetings_create(struct gr_req *r)
+{
+    static const char *const allowed[] = {"held_at",      "place",      "agenda", "minutes",
+                                          "participants", "attendance", NULL};
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    struct gr_meeting m;
+    memset(&m, 0, sizeof(m));
+    int64_t when;
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "held_at", true, 20, &m.held_at) ||
+        !text_member(r, obj, "place", true, 100, &m.place) ||
+        !text_member(r, obj, "agenda", false, 2000, &m.agenda) ||
+        !text_member(r, obj, "minutes", false, 20000, &m.minutes) ||
+        !text_member(r, obj, "participants", false, 2000, &m.participants))
+        goto out;
+    if (!parse_time(m.held_at, &when)) {
+        gr_reply_error(r, GR_EINVAL, "held_at", "must be a time YYYY-MM-DDTHH:MM:SSZ");
+        goto out;
+    }
+    json_t *att = json_object_get(obj, "attendance");
+    if (att && (!json_is_integer(att) || json_integer_value(att) < 0 ||
+                json_integer_value(att) > 100000)) {
+        gr_reply_error(r, GR_EINVAL, "attendance", "must be an integer from 0 to 100000");
+        goto out;
+    }
+    m.attendance = att ? json_integer_value(att) : 0;
+    if (!is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community record meetings");
+        goto out;
+    }
+    if (!gr_topic_meetings_open(gr_stage_parse(t.stage))) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "meetings are held while deliberating");
+        goto out;
+    }
+    m.topic_id = t.id;
+    m.created_by = r->who.user_id;
+    int64_t id;
+    enum gr_err e = gr_store_meeting_add(r->st, &m, &id);
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    json_t *one = json_array();
+    m.id = id;
+    meeting_row(one, &m);
+    json_t *j = json_incref(json_array_get(one, 0));
+    json_decref(one);
+    gr_reply_json(r, 201, j);
+out:
+    json_decref(obj);
+}
+
+/* ---- votes ---- */
+
+void gr_h_vote_rule_put(struct gr_req *r)
+{
+    static const char *const allowed[] = {
+        "eligibility",  "kind",         "options",  "max_choices", "pass",   "quorum",
+        "allow_change", "live_results", "opens_at", "closes_at",   "voters", NULL};
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    struct gr_vote_rule_row v;
+    memset(&v, 0, sizeof(v));
+    const char *opens = NULL, *closes = NULL;
+    char *options = NULL, *voters = NULL;
+    if (!only_members(r, obj, allowed) ||
+        !text_member(r, obj, "eligibility", true, 16, &v.eligibility) ||
+        !text_member(r, obj, "kind", true, 16, &v.kind) ||
+        !text_member(r, obj, "pass", true, 32, &v.pass) ||
+        !text_member(r, obj, "opens_at", true, 20, &opens) ||
+        !text_member(r, obj, "closes_at", true, 20, &closes))
+        goto out;
+    if (!is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community set the vote rule");
+        goto out;
+    }
+    enum gr_stage stage = gr_stage_parse(t.stage);
+    if (stage != GR_STAGE_COLLECTING && stage != GR_STAGE_DELIBERATING) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "the vote rule is set before voting opens");
+        goto out;
+    }
+    struct gr_vote_rule rule;
+    memset(&rule, 0, sizeof(rule));
+    rule.eligibility = gr_vote_eligibility_parse(v.eligibility);
+    rule.kind = gr_vote_kind_parse(v.kind);
+    rule.pass = gr_vote_pass_parse(v.pass);
+    if (!rule.eligibility || !rule.kind || !rule.pass) {
+        const char *f = !rule.eligibility ? "eligibility" : !rule.kind ? "kind" : "pass";
+        gr_reply_error(r, GR_EINVAL, f, "is not one of the allowed values");
+        goto out;
+    }
+    json_t *opts = json_object_get(obj, "options");
+    if (rule.kind == GR_VOTE_YES_NO && !opts)
+        opts = json_pack("[s, s, s]", "yes", "no", "abstain");
+    else
+        json_incref(opts);
+    size_t i;
+    json_t *o;
+    bool opts_ok = json_is_array(opts);
+    json_array_foreach(opts, i, o) opts_ok =
+        opts_ok && json_is_string(o) && json_string_length(o) > 0 &&
+        gr_utf8_len(json_string_value(o), json_string_length(o)) <= 50;
+    if (!opts_ok) {
+        json_decref(opts);
+        gr_reply_error(r, GR_EINVAL, "options", "must be a list of names of 1 to 50 characters");
+        goto out;
+    }
+    rule.n_options = (int)json_array_size(opts);
+    options = json_dumps(opts, JSON_COMPACT);
+    json_decref(opts);
+    json_t *mc = json_object_get(obj, "max_choices");
+    rule.max_choices = mc ? (int)json_integer_value(mc) : 1;
+    if (mc && !json_is_integer(mc)) {
+        gr_reply_error(r, GR_EINVAL, "max_choices", "must be an integer");
+        goto out;
+    }
+    json_t *quorum = json_object_get(obj, "quorum");
+    rule.quorum_num = 0;
+    rule.quorum_den = 1;
+    if (quorum) {
+        json_t *n = json_object_get(quorum, "num"), *d = json_object_get(quorum, "den");
+        if (!json_is_object(quorum) || !json_is_integer(n) || !json_is_integer(d) ||
+            json_object_size(quorum) != 2) {
+            gr_reply_error(r, GR_EINVAL, "quorum", "must be {\"num\": N, \"den\": D}");
+            goto out;
+        }
+        rule.quorum_num = (int)json_integer_value(n);
+        rule.quorum_den = (int)json_integer_value(d);
+    }
+    json_t *ac = json_object_get(obj, "allow_change"), *lr = json_object_get(obj, "live_results");
+    if ((ac && !json_is_boolean(ac)) || (lr && !json_is_boolean(lr))) {
+        gr_reply_error(r, GR_EINVAL, ac && !json_is_boolean(ac) ? "allow_change" : "live_results",
+                       "must be true or false");
+        goto out;
+    }
+    rule.allow_change = json_is_true(ac);
+    rule.live_results = json_is_true(lr);
+    if (!parse_time(opens, &rule.opens_at) || !parse_time(closes, &rule.closes_at)) {
+        gr_reply_error(r, GR_EINVAL, !parse_time(opens, &rule.opens_at) ? "opens_at" : "closes_at",
+                       "must be a time YYYY-MM-DDTHH:MM:SSZ");
+        goto out;
+    }
+    const char *field = NULL, *why = NULL;
+    if (gr_vote_rule_check(&rule, &field, &why) != GR_OK) {
+        gr_reply_error(r, GR_EINVAL, field, why);
+        goto out;
+    }
+    json_t *vl = json_object_get(obj, "voters");
+    if (rule.eligibility == GR_ELIG_LIST) {
+        bool ok = json_is_array(vl) && json_array_size(vl) > 0 && json_array_size(vl) <= 10000;
+        json_array_foreach(vl, i, o) ok = ok && json_is_integer(o) && json_integer_value(o) > 0;
+        if (!ok) {
+            gr_reply_error(r, GR_EINVAL, "voters", "must list the user ids of the representatives");
+            goto out;
+        }
+        voters = json_dumps(vl, JSON_COMPACT);
+    } else if (vl) {
+        gr_reply_error(r, GR_EINVAL, "voters", "is only for eligibility list");
+        goto out;
+    }
+    v.options = options;
+    v.voter_list = voters;
+    v.max_choices = rule.max_choices;
+    v.quorum_num = rule.quorum_num;
+    v.quorum_den = rule.quorum_den;
+    v.allow_change = rule.allow_change;
+    v.live_results = rule.live_results;
+    v.opens_at = rule.opens_at;
+    v.closes_at = rule.closes_at;
+    enum gr_err e = gr_store_vote_rule_set(r->st, t.id, &v);
+    if (!e)
+        e = gr_store_vote_rule_get(r->st, t.id, &v);
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    gr_reply_json(r, 200, rule_json(&v));
+out:
+    free(options);
+    free(voters);
+    json_decref(obj);
+}
+
+/* HMAC-SHA256(ballot key, "topic:voter") in hex: joins a voter's ballots for the voter's
+ * own eyes and for changes, without storing who cast them. */
+static enum gr_err ballot_slot(struct gr_req *r, int64_t topic, const char *voter, char out[65])
+{
+    char *key = NULL;
+    enum gr_err e = gr_store_setting_get(r->st, "ballot_key", &key);
+    if (e)
+        return e;
+    unsigned char mac[crypto_auth_hmacsha256_BYTES];
+    char msg[128];
+    int n = snprintf(msg, sizeof(msg), "%lld:%s", (long long)topic, voter);
+    crypto_auth_hmacsha256_state h;
+    crypto_auth_hmacsha256_init(&h, (const unsigned char *)key, strlen(key));
+    crypto_auth_hmacsha256_update(&h, (const unsigned char *)msg, (unsigned long long)n);
+    crypto_auth_hmacsha256_final(&h, mac);
+    sodium_bin2hex(out, 65, mac, sizeof(mac));
+    free(key);
+    return GR_OK;
+}
+
+/* Is a household (or resident's household) inside the topic's scope? */
+static bool household_in_scope(struct gr_req *r, const struct gr_topic *t, int64_t household)
+{
+    struct gr_row row;
+    if (gr_store_get(r->st, gr_kind_get(GR_K_HOUSEHOLDS), household, &row) != GR_OK)
+        return false;
+    if (row.anc.id[GR_LEVEL_COMMUNITY] != t->scope_node_id &&
+        row.anc.id[GR_LEVEL_GRID] != t->scope_node_id)
+        return false;
+    int64_t unit = row.vals[gr_kind_field(gr_kind_get(GR_K_HOUSEHOLDS), "unit_id", 7)].i;
+    if (t->scope_unit_id && unit != t->scope_unit_id)
+        return false;
+    if (t->scope_building_id) {
+        struct gr_row u;
+        if (gr_store_get(r->st, gr_kind_get(GR_K_UNITS), unit, &u) != GR_OK ||
+            u.vals[gr_kind_field(gr_kind_get(GR_K_UNITS), "building_id", 11)].i !=
+                t->scope_building_id)
+            return false;
+    }
+    return true;
+}
+
+/* The voter a ballot counts for, its area (0.01 m²), or a reply and false. Online: the
+ * caller as the rule's eligibility sees them. Paper: staff name the voter. */
+static bool voter_of(struct gr_req *r, const struct gr_topic *t, const struct gr_vote_rule_row *v,
+                     json_t *obj, bool paper, char *key, size_t cap, int64_t *area)
+{
+    *area = 0;
+    int64_t resident = 0, household = 0;
+    bool rep = false;
+    enum gr_vote_eligibility el = gr_vote_eligibility_parse(v->eligibility);
+    if (paper) {
+        static const char *const names[] = {NULL, "resident_id", "household_id", "user_id",
+                                            "household_id"};
+        json_t *who = json_object_get(obj, names[el]);
+        if (!json_is_integer(who) || json_integer_value(who) <= 0) {
+            gr_reply_error(r, GR_EINVAL, names[el], "names the voter of a paper ballot");
+            return false;
+        }
+        int64_t id = json_integer_value(who);
+        if (el == GR_ELIG_RESIDENTS) {
+            resident = id;
+        } else if (el == GR_ELIG_LIST) {
+            snprintf(key, cap, "u:%lld", (long long)id);
+        } else {
+            household = id;
+            rep = true;
+        }
+        if (el == GR_ELIG_LIST) {
+            json_t *list = json_loads(v->voter_list ? v->voter_list : "[]", 0, NULL);
+            size_t i;
+            json_t *x;
+            bool found = false;
+            json_array_foreach(list, i, x) found = found || json_integer_value(x) == id;
+            json_decref(list);
+            if (!found) {
+                gr_reply_error(r, GR_EINVAL, "user_id", "is not on the list of voters");
+                return false;
+            }
+            return true;
+        }
+    } else {
+        if (gr_store_user_links(r->st, r->who.user_id, &resident, &household, &rep) != GR_OK) {
+            gr_reply_error(r, GR_EFORBIDDEN, NULL, "you may not vote on this topic");
+            return false;
+        }
+        if (el == GR_ELIG_LIST) {
+            json_t *list = json_loads(v->voter_list ? v->voter_list : "[]", 0, NULL);
+            size_t i;
+            json_t *x;
+            bool found = false;
+            json_array_foreach(list, i, x) found = found || json_integer_value(x) == r->who.user_id;
+            json_decref(list);
+            if (!found) {
+                gr_reply_error(r, GR_EFORBIDDEN, NULL, "you are not on the list of voters");
+                return false;
+            }
+            snprintf(key, cap, "u:%lld", (long long)r->who.user_id);
+            return true;
+        }
+    }
+    if (el == GR_ELIG_RESIDENTS) {
+        struct gr_row row;
+        if (!resident ||
+            gr_store_get(r->st, gr_kind_get(GR_K_RESIDENTS), resident, &row) != GR_OK ||
+            !household_in_scope(
+                r, t, row.vals[gr_kind_field(gr_kind_get(GR_K_RESIDENTS), "household_id", 12)].i)) {
+            if (paper)
+                gr_reply_error(r, GR_EINVAL, "resident_id",
+                               "is not a resident of the topic's scope");
+            else
+                gr_reply_error(r, GR_EFORBIDDEN, NULL,
+                               "only residents of the scope vote on this topic");
+            return false;
+        }
+        snprintf(key, cap, "r:%lld", (long long)resident);
+        return true;
+    }
+    /* households and owners: one ballot per household, by its representative. */
+    if (!household || !rep || !household_in_scope(r, t, household)) {
+        if (paper)
+            gr_reply_error(r, GR_EINVAL, "household_id", "is not a household of the topic's scope");
+        else
+            gr_reply_error(r, GR_EFORBIDDEN, NULL,
+                           "only the representative of a household in the scope votes");
+        return false;
+    }
+    snprintf(key, cap, "h:%lld", (long long)household);
+    if (el == GR_ELIG_OWNERS) {
+        struct gr_row row;
+        if (gr_store_get(r->st, gr_kind_get(GR_K_HOUSEHOLDS), household, &row) == GR_OK) {
+            const struct gr_value *a =
+                &row.vals[gr_kind_field(gr_kind_get(GR_K_HOUSEHOLDS), "area_m2", 7)];
+            *area = a->present ? (int64_t)(a->d * 100.0 + 0.5) : 0;
+        }
+    }
+    return true;
+}
+
+void gr_h_votes_create(struct gr_req *r)
+{
+    static const char *const allowed[] = {"choices",      "paper",   "resident_id",
+                                          "household_id", "user_id", NULL};
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    char key[48], slot[65], choices[GR_VOTE_MAX_OPTIONS * 4];
+    int ch[GR_VOTE_MAX_OPTIONS];
+    size_t n = 0;
+    int64_t area;
+    struct gr_vote_rule_row v;
+    struct gr_vote_rule rule;
+    enum gr_err e;
+    if (!only_members(r, obj, allowed))
+        goto out;
+    json_t *jc = json_object_get(obj, "choices");
+    json_t *paper_j = json_object_get(obj, "paper");
+    bool paper = json_is_true(paper_j);
+    if (paper_j && !json_is_boolean(paper_j)) {
+        gr_reply_error(r, GR_EINVAL, "paper", "must be true or false");
+        goto out;
+    }
+    if (!json_is_array(jc) || json_array_size(jc) == 0 ||
+        json_array_size(jc) > GR_VOTE_MAX_OPTIONS) {
+        gr_reply_error(r, GR_EINVAL, "choices", "must be a list of option numbers");
+        goto out;
+    }
+    size_t i;
+    json_t *o;
+    json_array_foreach(jc, i, o)
+    {
+        if (!json_is_integer(o) || json_integer_value(o) < 0 ||
+            json_integer_value(o) >= GR_VOTE_MAX_OPTIONS) {
+            gr_reply_error(r, GR_EINVAL, "choices", "names an option that is not offered");
+            goto out;
+        }
+        ch[n++] = (int)json_integer_value(o);
+    }
+    if (gr_stage_parse(t.stage) != GR_STAGE_VOTING) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "the topic is not in its voting stage");
+        goto out;
+    }
+    if ((e = gr_store_vote_rule_get(r->st, t.id, &v))) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    rule_from_row(&v, &rule);
+    if (!gr_vote_open(&rule, (int64_t)time(NULL))) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "voting is not open now");
+        goto out;
+    }
+    const char *why = NULL;
+    if (gr_vote_ballot_check(&rule, ch, n, &why) != GR_OK) {
+        gr_reply_error(r, GR_EINVAL, "choices", why);
+        goto out;
+    }
+    if (paper && !is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community enter paper ballots");
+        goto out;
+    }
+    if (!voter_of(r, &t, &v, obj, paper, key, sizeof(key), &area))
+        goto out;
+    size_t at = 0;
+    for (size_t k = 0; k < n; k++)
+        at += (size_t)snprintf(choices + at, sizeof(choices) - at, "%s%d", k ? "," : "", ch[k]);
+    if ((e = ballot_slot(r, t.id, key, slot))) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    if (!(e = gr_store_begin(r->st))) {
+        e = gr_store_vote_cast(r->st, t.id, key, slot, choices, area, paper ? "paper" : "online",
+                               paper ? r->who.user_id : 0, rule.allow_change && !paper);
+        if (!e)
+            e = gr_store_commit(r->st);
+        else
+            gr_store_rollback(r->st);
+    }
+    if (e == GR_ECONFLICT) {
+        gr_reply_error(r, e, NULL,
+                       rule.allow_change && !paper ? "this ballot was entered on paper"
+                                                   : "this voter has voted already");
+        goto out;
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    gr_reply_json(r, 201, json_pack("{s:b, s:o}", "voted", 1, "choices", json_incref(jc)));
+out:
+    json_decref(obj);
+}
+
+void gr_h_results_get(struct gr_req *r)
+{
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    struct gr_vote_rule_row v;
+    enum gr_err e = gr_store_vote_rule_get(r->st, t.id, &v);
+    if (e == GR_ENOTFOUND) {
+        gr_reply_error(r, e, NULL, "this topic has no vote");
+        return;
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    struct gr_vote_rule rule;
+    struct gr_tally tally;
+    rule_from_row(&v, &rule);
+    if ((e = load_tally(r, t.id, &v, &rule, &tally))) {
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    enum gr_stage stage = gr_stage_parse(t.stage);
+    bool closed = stage > GR_STAGE_VOTING && stage <= GR_STAGE_CLOSED;
+    bool counting = stage >= GR_STAGE_VOTING;
+    json_t *o = json_object();
+    json_object_set_new(o, "topic_id", json_integer(t.id));
+    json_object_set_new(o, "stage", json_string(t.stage));
+    json_object_set_new(o, "closed", json_boolean(closed));
+    /* Turnout is public from the start: who voted, never how. */
+    json_t *turnout = json_pack("{s:I, s:I}", "voted", (json_int_t)tally.voted, "eligible",
+                                (json_int_t)(counting ? tally.eligible : 0));
+    if (rule.eligibility == GR_ELIG_OWNERS) {
+        json_object_set_new(turnout, "voted_area_m2", json_real((double)tally.voted_area / 100.0));
+        json_object_set_new(turnout, "eligible_area_m2",
+                            json_real((double)tally.eligible_area / 100.0));
+    }
+    json_object_set_new(o, "turnout", turnout);
+    if (closed || (counting && rule.live_results)) {
+        json_t *opts = json_loads(v.options, 0, NULL);
+        json_t *rows = json_array();
+        for (int i = 0; i < rule.n_options; i++) {
+            json_t *row =
+                json_pack("{s:i, s:O, s:I}", "option", i, "label", json_array_get(opts, (size_t)i),
+                          "count", (json_int_t)tally.count[i]);
+            if (rule.eligibility == GR_ELIG_OWNERS)
+                json_object_set_new(row, "area_m2", json_real((double)tally.area[i] / 100.0));
+            json_array_append_new(rows, row);
+        }
+        json_decref(opts);
+        json_object_set_new(o, "tally", rows);
+        struct gr_vote_outcome out;
+        gr_vote_decide(&rule, &tally, &out);
+        json_t *oc = json_pack("{s:b, s:b, s:s}", "quorum_met", out.quorum_met, "passed",
+                               closed ? t.passed == 1 : out.passed, "reason", out.reason);
+        json_t *w = json_array();
+        for (int i = 0; i < out.n_winners; i++)
+            json_array_append_new(w, json_integer(out.winners[i]));
+        json_object_set_new(oc, "winners", w);
+        json_object_set_new(o, closed ? "outcome" : "provisional", oc);
+    } else {
+        json_object_set_new(o, "tally", json_null());
+    }
+    json_object_set_new(o, "digest", t.tally_digest ? json_string(t.tally_digest) : json_null());
+    /* The caller's own ballot, to the caller alone. */
+    int64_t resident = 0, household = 0;
+    bool rep = false;
+    char key[48] = "", slot[65];
+    enum gr_vote_eligibility el = rule.eligibility;
+    if (gr_store_user_links(r->st, r->who.user_id, &resident, &household, &rep) == GR_OK) {
+        if (el == GR_ELIG_LIST)
+            snprintf(key, sizeof(key), "u:%lld", (long long)r->who.user_id);
+        else if (el == GR_ELIG_RESIDENTS && resident)
+            snprintf(key, sizeof(key), "r:%lld", (long long)resident);
+        else if ((el == GR_ELIG_HOUSEHOLDS || el == GR_ELIG_OWNERS) && household && rep)
+            snprintf(key, sizeof(key), "h:%lld", (long long)household);
+    }
+    json_t *mine = json_null();
+    char *choices = NULL;
+    if (key[0] && ballot_slot(r, t.id, key, slot) == GR_OK &&
+        gr_store_ballot_of(r->st, t.id, slot, &choices) == GR_OK && choices) {
+        mine = json_array();
+        for (char *p = choices; *p;) {
+            char *end;
+            json_array_append_new(mine, json_integer(strtol(p, &end, 10)));
+            p = *end == ',' ? end + 1 : end;
+        }
+    }
+    free(choices);
+    json_object_set_new(o, "my_ballot", mine);
+    gr_reply_json(r, 200, o);
+}
+
+void gr_h_decision_put(struct gr_req *r)
+{
+    static const char *const allowed[] = {"text", "organisation_id", "person", NULL};
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *text = NULL, *person = NULL;
+    int64_t org = 0;
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "text", true, 5000, &text) ||
+        !text_member(r, obj, "person", false, 32, &person))
+        goto out;
+    json_t *jo = json_object_get(obj, "organisation_id");
+    if (jo && !json_is_null(jo)) {
+        struct gr_anc oa;
+        if (!json_is_integer(jo) ||
+            gr_store_anc(r->st, gr_kind_get(GR_K_ORGANISATIONS), json_integer_value(jo), &oa) ||
+            !gr_access_allows(&r->who, GR_K_ORGANISATIONS, &oa, GR_ACT_READ)) {
+            gr_reply_error(r, GR_EINVAL, "organisation_id",
+                           "refers to a record that does not exist");
+            goto out;
+        }
+        org = json_integer_value(jo);
+    }
+    if (!is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community record the decision");
+        goto out;
+    }
+    if (gr_stage_parse(t.stage) != GR_STAGE_DECIDED || t.passed != 1) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "a decision is recorded for a topic that passed");
+        goto out;
+    }
+    enum gr_err e = gr_store_topic_decide(r->st, t.id, text, org, person);
+    if (!e)
+        e = gr_store_topic_get(r->st, t.id, &t);
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    gr_reply_json(r, 200, topic_json(&t));
+out:
+    json_decref(obj);
+}

@@ -1,0 +1,760 @@
+/*
+ * consult.c - topics, their events, opinions, meetings, vote rules, voters, the ballot
+ * log and the running tally.
+ *
+ * The one-vote guarantee is the voters table's primary key (topic, voter): a second
+ * insert fails inside the same transaction as the ballot, whatever the concurrency.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../base/mem.h"
+#include "store_int.h"
+
+static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
+                                                      "street_id", "community_id", "grid_id"};
+
+static enum gr_err done(struct gr_store *st, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
+}
+
+static void bind_text(sqlite3_stmt *q, int at, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(q, at, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(q, at);
+}
+
+static void bind_id(sqlite3_stmt *q, int at, int64_t id)
+{
+    if (id)
+        sqlite3_bind_int64(q, at, id);
+    else
+        sqlite3_bind_null(q, at);
+}
+
+static const char *col_text(sqlite3_stmt *q, int c)
+{
+    return (const char *)sqlite3_column_text(q, c);
+}
+
+/* ---- topics ---- */
+
+#define TOPIC_COLS                                                                                 \
+    "id, scope_node_id, scope_building_id, scope_unit_id, title, body, category, "                 \
+    "proposer_user_id, proposer_kind, proposer_org_id, stage, passed, decision_text, "             \
+    "decision_org_id, decision_person, notice_ends_at, tally_digest, created_at, updated_at, "     \
+    "city_id, district_id, street_id, community_id, grid_id"
+
+static void read_topic(sqlite3_stmt *q, struct gr_topic *t)
+{
+    memset(t, 0, sizeof(*t));
+    t->id = sqlite3_column_int64(q, 0);
+    t->scope_node_id = sqlite3_column_int64(q, 1);
+    t->scope_building_id = sqlite3_column_int64(q, 2);
+    t->scope_unit_id = sqlite3_column_int64(q, 3);
+    t->title = col_text(q, 4);
+    t->body = col_text(q, 5);
+    t->category = col_text(q, 6);
+    t->proposer_user_id = sqlite3_column_int64(q, 7);
+    t->proposer_kind = col_text(q, 8);
+    t->proposer_org_id = sqlite3_column_int64(q, 9);
+    t->stage = col_text(q, 10);
+    t->passed = sqlite3_column_type(q, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 11);
+    t->decision_text = col_text(q, 12);
+    t->decision_org_id = sqlite3_column_int64(q, 13);
+    t->decision_person = col_text(q, 14);
+    t->notice_ends_at = sqlite3_column_int64(q, 15);
+    t->tally_digest = col_text(q, 16);
+    t->created_at = col_text(q, 17);
+    t->updated_at = col_text(q, 18);
+    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+        t->anc.id[l] = sqlite3_column_int64(q, 18 + l);
+}
+
+static enum gr_err add_event(struct gr_store *st, int64_t topic, int64_t actor, const char *action,
+                             const char *from, const char *to, const char *note)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO topic_events(topic_id, at, actor_user_id, "
+                                        "action, from_stage, to_stage, note) VALUES (?, ?, ?, ?, "
+                                        "?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_int64(q, 1, topic);
+    sqlite3_bind_text(q, 2, now, -1, SQLITE_TRANSIENT);
+    bind_id(q, 3, actor);
+    bind_text(q, 4, action);
+    bind_text(q, 5, from);
+    bind_text(q, 6, to);
+    bind_text(q, 7, note);
+    return done(st, q);
+}
+
+enum gr_err gr_store_topic_create(struct gr_store *st, const struct gr_topic *t, int64_t *out_id)
+{
+    struct gr_anc anc;
+    enum gr_err e = gr_store_anc(st, gr_kind_get(GR_K_NODES), t->scope_node_id, &anc);
+    if (e)
+        return e;
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO topics(scope_node_id, scope_building_id, scope_unit_id, title, body, "
+            "category, proposer_user_id, proposer_kind, proposer_org_id, stage, created_at, "
+            "updated_at, city_id, district_id, street_id, community_id, grid_id) VALUES (?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_int64(q, 1, t->scope_node_id);
+    bind_id(q, 2, t->scope_building_id);
+    bind_id(q, 3, t->scope_unit_id);
+    bind_text(q, 4, t->title);
+    bind_text(q, 5, t->body);
+    bind_text(q, 6, t->category);
+    sqlite3_bind_int64(q, 7, t->proposer_user_id);
+    bind_text(q, 8, t->proposer_kind);
+    bind_id(q, 9, t->proposer_org_id);
+    sqlite3_bind_text(q, 10, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 11, now, -1, SQLITE_TRANSIENT);
+    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+        bind_id(q, 11 + l, anc.id[l]);
+    if ((e = done(st, q)))
+        return e;
+    *out_id = sqlite3_last_insert_rowid(st->db);
+    return add_event(st, *out_id, t->proposer_user_id, "propose", NULL, "proposed", NULL);
+}
+
+enum gr_err gr_store_topic_get(struct gr_store *st, int64_t id, struct gr_topic *t)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " TOPIC_COLS " FROM topics WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
+    }
+    read_topic(q, t);
+    /* Copies, and the read closed (see store.h). */
+    const char **texts[] = {&t->title,           &t->body,         &t->category,
+                            &t->proposer_kind,   &t->stage,        &t->decision_text,
+                            &t->decision_person, &t->tally_digest, &t->created_at,
+                            &t->updated_at};
+    size_t total = 16;
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        total += (*texts[i] ? strlen(*texts[i]) : 0) + 1;
+    gr_sq_keep_begin(st, total);
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        if (*texts[i])
+            *texts[i] = gr_sq_keep(st, *texts[i], strlen(*texts[i]));
+    sqlite3_reset(q);
+    return GR_OK;
+}
+
+enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *qy, const char *stage,
+                                gr_topic_fn fn, void *ctx, bool *more)
+{
+    *more = false;
+    struct gr_buf b;
+    gr_buf_init(&b, 8192);
+    gr_buf_adds(&b, "SELECT " TOPIC_COLS " FROM topics WHERE id > ?");
+    if (!qy->all) {
+        if (!qy->n_scopes) {
+            gr_buf_cleanup(&b);
+            return GR_OK;
+        }
+        gr_buf_adds(&b, " AND (");
+        for (size_t i = 0; i < qy->n_scopes; i++)
+            gr_buf_printf(&b, "%s%s = ?", i ? " OR " : "", anc_cols[qy->scopes[i].level]);
+        gr_buf_adds(&b, ")");
+    }
+    if (qy->under.id)
+        gr_buf_printf(&b, " AND %s = ?", anc_cols[qy->under.level]);
+    if (stage)
+        gr_buf_adds(&b, " AND stage = ?");
+    gr_buf_adds(&b, " ORDER BY id LIMIT ?");
+    sqlite3_stmt *q = gr_sq_prepare(st, b.data);
+    gr_buf_cleanup(&b);
+    if (!q)
+        return GR_EDB;
+    int at = 1;
+    sqlite3_bind_int64(q, at++, qy->after);
+    if (!qy->all)
+        for (size_t i = 0; i < qy->n_scopes; i++)
+            sqlite3_bind_int64(q, at++, qy->scopes[i].id);
+    if (qy->under.id)
+        sqlite3_bind_int64(q, at++, qy->under.id);
+    if (stage)
+        sqlite3_bind_text(q, at++, stage, -1, SQLITE_TRANSIENT);
+    int limit = qy->limit > 0 ? qy->limit : 50;
+    sqlite3_bind_int(q, at, limit + 1);
+    int rc, n = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n++ == limit) {
+            *more = true;
+            break;
+        }
+        struct gr_topic t;
+        read_topic(q, &t);
+        if (fn(ctx, &t))
+            break;
+    }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_topic_move(struct gr_store *st, int64_t id, const char *from, const char *to,
+                                int64_t actor, const char *action, const char *note)
+{
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "UPDATE topics SET stage = ?, updated_at = ? WHERE id = ? AND stage = ?");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_text(q, 1, to, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 3, id);
+    sqlite3_bind_text(q, 4, from, -1, SQLITE_TRANSIENT);
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    if (sqlite3_changes(st->db) == 0)
+        return GR_ECONFLICT; /* moved by someone else meanwhile */
+    return add_event(st, id, actor, action, from, to, note);
+}
+
+static enum gr_err topic_update(struct gr_store *st, const char *sql, int64_t id, const char *text,
+                                int64_t num, const char *text2)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, text);
+    bind_id(q, 2, num);
+    bind_text(q, 3, text2);
+    sqlite3_bind_int64(q, 4, id);
+    enum gr_err e = done(st, q);
+    return (!e && sqlite3_changes(st->db) == 0) ? GR_ENOTFOUND : e;
+}
+
+enum gr_err gr_store_topic_decide(struct gr_store *st, int64_t id, const char *text, int64_t org_id,
+                                  const char *person)
+{
+    return topic_update(st,
+                        "UPDATE topics SET decision_text = ?, decision_org_id = ?, "
+                        "decision_person = ? WHERE id = ?",
+                        id, text, org_id, person);
+}
+
+enum gr_err gr_store_topic_outcome(struct gr_store *st, int64_t id, bool passed, const char *digest)
+{
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "UPDATE topics SET passed = ?, tally_digest = ? WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, passed);
+    bind_text(q, 2, digest);
+    sqlite3_bind_int64(q, 3, id);
+    return done(st, q);
+}
+
+enum gr_err gr_store_topic_notice(struct gr_store *st, int64_t id, int64_t ends_at)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "UPDATE topics SET notice_ends_at = ? WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, ends_at);
+    sqlite3_bind_int64(q, 2, id);
+    return done(st, q);
+}
+
+enum gr_err gr_store_topic_events(struct gr_store *st, int64_t topic_id, gr_topic_event_fn fn,
+                                  void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT id, at, action, from_stage, to_stage, note, "
+                                        "actor_user_id FROM topic_events WHERE topic_id = ? "
+                                        "ORDER BY id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_topic_event e = {sqlite3_column_int64(q, 0),
+                                   col_text(q, 1),
+                                   col_text(q, 2),
+                                   col_text(q, 3),
+                                   col_text(q, 4),
+                                   col_text(q, 5),
+                                   sqlite3_column_int64(q, 6)};
+        if (fn(ctx, &e))
+            break;
+    }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+/* ---- opinions and meetings ---- */
+
+enum gr_err gr_store_opinion_add(struct gr_store *st, const struct gr_opinion *o, int max_depth,
+                                 int64_t *out_id)
+{
+    int depth = 1;
+    if (o->parent_id) {
+        sqlite3_stmt *p =
+            gr_sq_prepare(st, "SELECT depth FROM opinions WHERE id = ? AND topic_id = ?");
+        if (!p)
+            return GR_EDB;
+        sqlite3_bind_int64(p, 1, o->parent_id);
+        sqlite3_bind_int64(p, 2, o->topic_id);
+        int rc = sqlite3_step(p);
+        depth = rc == SQLITE_ROW ? sqlite3_column_int(p, 0) + 1 : 0;
+        sqlite3_reset(p);
+        if (rc != SQLITE_ROW)
+            return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
+        if (depth > max_depth)
+            return GR_EINVAL;
+    }
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO opinions(topic_id, parent_id, depth, author_user_id, stance, body, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_int64(q, 1, o->topic_id);
+    bind_id(q, 2, o->parent_id);
+    sqlite3_bind_int(q, 3, depth);
+    sqlite3_bind_int64(q, 4, o->author_user_id);
+    bind_text(q, 5, o->stance);
+    bind_text(q, 6, o->body);
+    sqlite3_bind_text(q, 7, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 8, now, -1, SQLITE_TRANSIENT);
+    enum gr_err e = done(st, q);
+    if (!e)
+        *out_id = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+enum gr_err gr_store_opinions(struct gr_store *st, int64_t topic_id, gr_opinion_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT id, topic_id, parent_id, author_user_id, depth, version, hidden, stance, "
+            "body, created_at, updated_at FROM opinions WHERE topic_id = ? ORDER BY id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_opinion o = {
+            .id = sqlite3_column_int64(q, 0),
+            .topic_id = sqlite3_column_int64(q, 1),
+            .parent_id = sqlite3_column_int64(q, 2),
+            .author_user_id = sqlite3_column_int64(q, 3),
+            .depth = sqlite3_column_int(q, 4),
+            .version = sqlite3_column_int(q, 5),
+            .hidden = sqlite3_column_int(q, 6) != 0,
+            .stance = col_text(q, 7),
+            .body = col_text(q, 8),
+            .created_at = col_text(q, 9),
+            .updated_at = col_text(q, 10),
+        };
+        if (fn(ctx, &o))
+            break;
+    }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_meeting_add(struct gr_store *st, const struct gr_meeting *m, int64_t *out_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO meetings(topic_id, held_at, place, agenda, minutes, participants, "
+            "attendance, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_int64(q, 1, m->topic_id);
+    bind_text(q, 2, m->held_at);
+    bind_text(q, 3, m->place);
+    bind_text(q, 4, m->agenda);
+    bind_text(q, 5, m->minutes);
+    bind_text(q, 6, m->participants);
+    sqlite3_bind_int64(q, 7, m->attendance);
+    bind_id(q, 8, m->created_by);
+    sqlite3_bind_text(q, 9, now, -1, SQLITE_TRANSIENT);
+    enum gr_err e = done(st, q);
+    if (!e)
+        *out_id = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+enum gr_err gr_store_meetings(struct gr_store *st, int64_t topic_id, gr_meeting_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT id, topic_id, created_by, held_at, place, agenda, minutes, participants, "
+            "attendance FROM meetings WHERE topic_id = ? ORDER BY id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_meeting m = {sqlite3_column_int64(q, 0),
+                               sqlite3_column_int64(q, 1),
+                               sqlite3_column_int64(q, 2),
+                               col_text(q, 3),
+                               col_text(q, 4),
+                               col_text(q, 5),
+                               col_text(q, 6),
+                               col_text(q, 7),
+                               sqlite3_column_int64(q, 8)};
+        if (fn(ctx, &m))
+            break;
+    }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+/* ---- votes ---- */
+
+enum gr_err gr_store_vote_rule_set(struct gr_store *st, int64_t topic_id,
+                                   const struct gr_vote_rule_row *r)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT OR REPLACE INTO vote_rules(topic_id, eligibility, kind, options, max_choices, "
+            "pass, quorum_num, quorum_den, allow_change, live_results, opens_at, closes_at, "
+            "voter_list) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    bind_text(q, 2, r->eligibility);
+    bind_text(q, 3, r->kind);
+    bind_text(q, 4, r->options);
+    sqlite3_bind_int(q, 5, r->max_choices);
+    bind_text(q, 6, r->pass);
+    sqlite3_bind_int(q, 7, r->quorum_num);
+    sqlite3_bind_int(q, 8, r->quorum_den);
+    sqlite3_bind_int(q, 9, r->allow_change);
+    sqlite3_bind_int(q, 10, r->live_results);
+    sqlite3_bind_int64(q, 11, r->opens_at);
+    sqlite3_bind_int64(q, 12, r->closes_at);
+    bind_text(q, 13, r->voter_list);
+    return done(st, q);
+}
+
+enum gr_err gr_store_vote_rule_get(struct gr_store *st, int64_t topic_id,
+                                   struct gr_vote_rule_row *r)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT eligibility, kind, options, pass, voter_list, max_choices, quorum_num, "
+            "quorum_den, allow_change, live_results, opens_at, closes_at, "
+            "coalesce(eligible, -1), coalesce(eligible_area, -1) FROM vote_rules WHERE "
+            "topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc = sqlite3_step(q);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(q);
+        return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
+    }
+    const char *t[5];
+    size_t total = 8;
+    for (int i = 0; i < 5; i++) {
+        t[i] = col_text(q, i);
+        total += (t[i] ? strlen(t[i]) : 0) + 1;
+    }
+    gr_sq_keep_begin(st, total);
+    for (int i = 0; i < 5; i++)
+        t[i] = t[i] ? gr_sq_keep(st, t[i], strlen(t[i])) : NULL;
+    r->eligibility = t[0];
+    r->kind = t[1];
+    r->options = t[2];
+    r->pass = t[3];
+    r->voter_list = t[4];
+    r->max_choices = sqlite3_column_int(q, 5);
+    r->quorum_num = sqlite3_column_int(q, 6);
+    r->quorum_den = sqlite3_column_int(q, 7);
+    r->allow_change = sqlite3_column_int(q, 8) != 0;
+    r->live_results = sqlite3_column_int(q, 9) != 0;
+    r->opens_at = sqlite3_column_int64(q, 10);
+    r->closes_at = sqlite3_column_int64(q, 11);
+    r->eligible = sqlite3_column_int64(q, 12);
+    r->eligible_area = sqlite3_column_int64(q, 13);
+    sqlite3_reset(q);
+    return GR_OK;
+}
+
+enum gr_err gr_store_vote_electorate(struct gr_store *st, int64_t topic_id, int64_t eligible,
+                                     int64_t eligible_area)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "UPDATE vote_rules SET eligible = ?, eligible_area = ? WHERE topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, eligible);
+    sqlite3_bind_int64(q, 2, eligible_area);
+    sqlite3_bind_int64(q, 3, topic_id);
+    return done(st, q);
+}
+
+enum gr_err gr_store_count_electorate(struct gr_store *st, const char *eligibility,
+                                      struct gr_scope scope, int64_t building_id, int64_t unit_id,
+                                      int64_t *count, int64_t *area)
+{
+    bool people = strcmp(eligibility, "residents") == 0;
+    char sql[320];
+    /* Areas in hundredths of a square metre, rounded per household. */
+    snprintf(sql, sizeof(sql), "SELECT count(*), %s FROM %s h WHERE h.%s = ?%s",
+             people ? "0"
+                    : "coalesce(sum(CAST(round(coalesce(h.area_m2, 0) * 100) AS INTEGER)), 0)",
+             people ? "residents" : "households", anc_cols[scope.level],
+             unit_id       ? " AND h.unit_id = ?"
+             : building_id ? " AND h.unit_id IN (SELECT id FROM units WHERE building_id = ?)"
+                           : "");
+    if (people && (unit_id || building_id))
+        snprintf(sql, sizeof(sql),
+                 "SELECT count(*), 0 FROM residents r JOIN households h ON h.id = r.household_id "
+                 "WHERE h.%s = ?%s",
+                 anc_cols[scope.level],
+                 unit_id ? " AND h.unit_id = ?"
+                         : " AND h.unit_id IN (SELECT id FROM units WHERE building_id = ?)");
+    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, scope.id);
+    if (unit_id || building_id)
+        sqlite3_bind_int64(q, 2, unit_id ? unit_id : building_id);
+    int rc = sqlite3_step(q);
+    *count = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    *area = rc == SQLITE_ROW ? sqlite3_column_int64(q, 1) : 0;
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
+}
+
+/* Add (sign +1) or take out (-1) a ballot's choices from the tally; option -1 holds the
+ * ballots themselves. */
+static enum gr_err tally_add(struct gr_store *st, int64_t topic, const char *choices, int64_t area,
+                             int sign)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO tallies(topic_id, option, count, area) VALUES (?, ?, ?, ?) ON "
+            "CONFLICT(topic_id, option) DO UPDATE SET count = count + excluded.count, area = "
+            "area + excluded.area");
+    if (!q)
+        return GR_EDB;
+    enum gr_err e = GR_OK;
+    /* -1 first, then each listed option. */
+    const char *p = choices;
+    for (int first = 1; !e; first = 0) {
+        long option = -1;
+        if (!first) {
+            if (!*p)
+                break;
+            char *end;
+            option = strtol(p, &end, 10);
+            p = *end == ',' ? end + 1 : end;
+        }
+        sqlite3_bind_int64(q, 1, topic);
+        sqlite3_bind_int64(q, 2, option);
+        sqlite3_bind_int64(q, 3, sign);
+        sqlite3_bind_int64(q, 4, sign * area);
+        e = done(st, q);
+    }
+    return e;
+}
+
+enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char *voter_key,
+                               const char *slot, const char *choices, int64_t area,
+                               const char *channel, int64_t entered_by, bool replace)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO voters(topic_id, voter_key, channel, "
+                                        "entered_by, voted_at) VALUES (?, ?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_int64(q, 1, topic_id);
+    bind_text(q, 2, voter_key);
+    bind_text(q, 3, channel);
+    bind_id(q, 4, entered_by);
+    sqlite3_bind_text(q, 5, now, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    enum gr_err e = GR_OK;
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
+        if (!replace)
+            return GR_ECONFLICT;
+        /* A paper ballot blocks every later one, in every channel. */
+        sqlite3_stmt *c =
+            gr_sq_prepare(st, "SELECT channel FROM voters WHERE topic_id = ? AND voter_key = ?");
+        if (!c)
+            return GR_EDB;
+        sqlite3_bind_int64(c, 1, topic_id);
+        bind_text(c, 2, voter_key);
+        bool on_paper = sqlite3_step(c) == SQLITE_ROW && strcmp(col_text(c, 0), "paper") == 0;
+        sqlite3_reset(c);
+        if (on_paper)
+            return GR_ECONFLICT;
+        /* A change: the earlier ballot of this slot leaves the tally. */
+        char *old = NULL;
+        if ((e = gr_store_ballot_of(st, topic_id, slot, &old)))
+            return e;
+        sqlite3_stmt *a = gr_sq_prepare(st, "SELECT area FROM ballots WHERE topic_id = ? AND "
+                                            "slot = ? ORDER BY seq DESC LIMIT 1");
+        int64_t old_area = 0;
+        if (a) {
+            sqlite3_bind_int64(a, 1, topic_id);
+            bind_text(a, 2, slot);
+            if (sqlite3_step(a) == SQLITE_ROW)
+                old_area = sqlite3_column_int64(a, 0);
+            sqlite3_reset(a);
+        }
+        e = old ? tally_add(st, topic_id, old, old_area, -1) : GR_EINTERNAL;
+        free(old);
+        if (e)
+            return e;
+    } else if (rc != SQLITE_DONE) {
+        return gr_sq_err(st, rc);
+    }
+    q = gr_sq_prepare(st, "INSERT INTO ballots(topic_id, slot, choices, area) VALUES (?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    bind_text(q, 2, slot);
+    bind_text(q, 3, choices);
+    sqlite3_bind_int64(q, 4, area);
+    if ((e = done(st, q)))
+        return e;
+    return tally_add(st, topic_id, choices, area, +1);
+}
+
+enum gr_err gr_store_voted(struct gr_store *st, int64_t topic_id, const char *voter_key,
+                           bool *voted)
+{
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT 1 FROM voters WHERE topic_id = ? AND voter_key = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    bind_text(q, 2, voter_key);
+    int rc = sqlite3_step(q);
+    *voted = rc == SQLITE_ROW;
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_ballot_of(struct gr_store *st, int64_t topic_id, const char *slot,
+                               char **choices)
+{
+    *choices = NULL;
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT choices FROM ballots WHERE topic_id = ? AND "
+                                        "slot = ? ORDER BY seq DESC LIMIT 1");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    bind_text(q, 2, slot);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *choices = gr_strdup(col_text(q, 0));
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_tally(struct gr_store *st, int64_t topic_id, int64_t *count, int64_t *area,
+                           int n_options, int64_t *voted, int64_t *voted_area)
+{
+    for (int i = 0; i < n_options; i++)
+        count[i] = area[i] = 0;
+    *voted = *voted_area = 0;
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT option, count, area FROM tallies WHERE topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t o = sqlite3_column_int64(q, 0);
+        if (o == -1) {
+            *voted = sqlite3_column_int64(q, 1);
+            *voted_area = sqlite3_column_int64(q, 2);
+        } else if (o >= 0 && o < n_options) {
+            count[o] = sqlite3_column_int64(q, 1);
+            area[o] = sqlite3_column_int64(q, 2);
+        }
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_ballot_digest(struct gr_store *st, int64_t topic_id, char out[65])
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT seq, slot, choices, area FROM ballots WHERE "
+                                        "topic_id = ? ORDER BY seq");
+    if (!q)
+        return GR_EDB;
+    crypto_hash_sha256_state h;
+    crypto_hash_sha256_init(&h);
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        char line[256];
+        int n =
+            snprintf(line, sizeof(line), "%lld %s %s %lld\n", (long long)sqlite3_column_int64(q, 0),
+                     col_text(q, 1), col_text(q, 2), (long long)sqlite3_column_int64(q, 3));
+        crypto_hash_sha256_update(
+            &h, (const unsigned char *)line,
+            (unsigned long long)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return gr_sq_err(st, rc);
+    unsigned char d[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&h, d);
+    sodium_bin2hex(out, 65, d, sizeof(d));
+    return GR_OK;
+}
+
+enum gr_err gr_store_user_links(struct gr_store *st, int64_t user_id, int64_t *resident_id,
+                                int64_t *household_id, bool *rep)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT resident_id, household_id, household_rep FROM users WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, user_id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *resident_id = sqlite3_column_int64(q, 0);
+        *household_id = sqlite3_column_int64(q, 1);
+        *rep = sqlite3_column_int(q, 2) != 0;
+    }
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return GR_ENOTFOUND;
+    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_user_link(struct gr_store *st, int64_t user_id, int64_t resident_id,
+                               int64_t household_id, bool rep)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "UPDATE users SET resident_id = ?, household_id = ?, household_rep = ? WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    bind_id(q, 1, resident_id);
+    bind_id(q, 2, household_id);
+    sqlite3_bind_int(q, 3, rep);
+    sqlite3_bind_int64(q, 4, user_id);
+    return done(st, q);
+}
