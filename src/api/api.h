@@ -85,6 +85,10 @@ enum gr_err gr_api_map_load(struct gr_store *st, void **out);
 void gr_api_map_free(void *map);
 size_t gr_api_map_count(const void *map);
 
+/* The ballot slot of a voter ("h:12", "r:34", "u:56") in a topic: HMAC-SHA256 under the
+ * database's ballot key, in hex. It joins a voter's ballots for the voter alone. */
+enum gr_err gr_api_ballot_slot(struct gr_store *st, int64_t topic, const char *voter, char out[65]);
+
 /* GeoJSON geometry (Polygon or MultiPolygon, or a Feature holding one) to a shape.
  * Returns GR_EINVAL with *why set on bad input. The shape's rings are malloc'd. */
 enum gr_err gr_geojson_shape(json_t *geo, struct gr_shape *out, const char **why);

@@ -833,12 +833,10 @@ out:
     json_decref(obj);
 }
 
-/* HMAC-SHA256(ballot key, "topic:voter") in hex: joins a voter's ballots for the voter's
- * own eyes and for changes, without storing who cast them. */
-static enum gr_err ballot_slot(struct gr_req *r, int64_t topic, const char *voter, char out[65])
+enum gr_err gr_api_ballot_slot(struct gr_store *st, int64_t topic, const char *voter, char out[65])
 {
     char *key = NULL;
-    enum gr_err e = gr_store_setting_get(r->st, "ballot_key", &key);
+    enum gr_err e = gr_store_setting_get(st, "ballot_key", &key);
     if (e)
         return e;
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
@@ -1041,7 +1039,7 @@ void gr_h_votes_create(struct gr_req *r)
     size_t at = 0;
     for (size_t k = 0; k < n; k++)
         at += (size_t)snprintf(choices + at, sizeof(choices) - at, "%s%d", k ? "," : "", ch[k]);
-    if ((e = ballot_slot(r, t.id, key, slot))) {
+    if ((e = gr_api_ballot_slot(r->st, t.id, key, slot))) {
         gr_reply_error(r, e, NULL, NULL);
         goto out;
     }
@@ -1147,7 +1145,7 @@ void gr_h_results_get(struct gr_req *r)
     }
     json_t *mine = json_null();
     char *choices = NULL;
-    if (key[0] && ballot_slot(r, t.id, key, slot) == GR_OK &&
+    if (key[0] && gr_api_ballot_slot(r->st, t.id, key, slot) == GR_OK &&
         gr_store_ballot_of(r->st, t.id, slot, &choices) == GR_OK && choices) {
         mine = json_array();
         for (char *p = choices; *p;) {

@@ -10,4 +10,9 @@ enum gr_err gr_cli_new_db(const char *path, const char *admin_password, struct g
 /* Check a password's length (8..128 bytes); prints what is wrong. */
 bool gr_cli_password_ok(const char *opt, const char *pw);
 
+/* Seed the demo's consultations in the community of the demo logins: staff and resident
+ * are the user ids of the community staff and of the resident (of grid). */
+enum gr_err gr_cli_demo_consult(struct gr_store *st, int64_t community, int64_t grid, int64_t staff,
+                                int64_t resident);
+
 #endif

@@ -33,6 +33,7 @@ struct sink_ctx {
     char logins[16][128];
     uint64_t rows;
     int64_t resident_user, resident_grid; /* the demo resident, linked to a household */
+    int64_t staff_user, staff_community;  /* the demo community staff */
 };
 
 static enum gr_err emit(void *ctx, const struct gr_kind *k, const struct gr_value *vals,
@@ -72,6 +73,10 @@ static enum gr_err user(void *ctx, const char *login, const char *name, enum gr_
     enum gr_err e = gr_store_user_create(c->st, login, name, c->hash, &id);
     if (!e)
         e = gr_store_grant_add(c->st, id, role, node_id, organisation_id);
+    if (!e && role == GR_ROLE_COMMUNITY_STAFF && !c->staff_user) {
+        c->staff_user = id;
+        c->staff_community = node_id;
+    }
     if (!e && role == GR_ROLE_RESIDENT && !c->resident_user) {
         c->resident_user = id;
         c->resident_grid = node_id;
@@ -186,6 +191,9 @@ int gr_cmd_demo(int argc, char **argv)
         gr_cli_progress_end();
         if (!e)
             e = link_resident(&c);
+        if (!e && c.staff_user && c.resident_user)
+            e = gr_cli_demo_consult(c.st, c.staff_community, c.resident_grid, c.staff_user,
+                                    c.resident_user);
         if (!e) {
             gr_cli_progress("counting coverage", 0, 0);
             e = gr_store_recount(c.st, GR_LEVEL_NONE, 0);

@@ -21,28 +21,28 @@ enum gr_stage {
     GR_STAGE_COLLECTING,   /* 征集: the community party organisation accepted it */
     GR_STAGE_DELIBERATING, /* 协商: one or more meetings */
     GR_STAGE_VOTING,
-    GR_STAGE_DECIDED,      /* passed or not passed */
+    GR_STAGE_DECIDED, /* passed or not passed */
     GR_STAGE_IMPLEMENTING,
-    GR_STAGE_NOTICE,       /* 公示 */
+    GR_STAGE_NOTICE, /* 公示 */
     GR_STAGE_CLOSED,
-    GR_STAGE_DECLINED,     /* review said no, with a reason */
-    GR_STAGE_WITHDRAWN,    /* the proposer took it back */
-    GR_STAGE_DISMISSED,    /* staff stopped it, with a reason */
+    GR_STAGE_DECLINED,  /* review said no, with a reason */
+    GR_STAGE_WITHDRAWN, /* the proposer took it back */
+    GR_STAGE_DISMISSED, /* staff stopped it, with a reason */
     GR_N_STAGES
 };
 
 enum gr_topic_action {
     GR_TA_NONE = 0,
-    GR_TA_ACCEPT,              /* review: accept; proposed → collecting */
-    GR_TA_DECLINE,             /* review: decline (reason); proposed → declined */
-    GR_TA_START_DELIBERATION,  /* collecting → deliberating */
-    GR_TA_OPEN_VOTING,         /* deliberating → voting (needs a vote rule) */
-    GR_TA_CLOSE_VOTING,        /* voting → decided (the tally is frozen) */
-    GR_TA_START_IMPLEMENTATION,/* decided (passed) → implementing (needs a decision) */
-    GR_TA_PUBLISH_NOTICE,      /* implementing, or decided (not passed) → notice */
-    GR_TA_CLOSE,               /* notice → closed (notice period over, objections answered) */
-    GR_TA_WITHDRAW,            /* any open stage up to voting → withdrawn (proposer; reason) */
-    GR_TA_DISMISS,             /* any open stage → dismissed (staff; reason) */
+    GR_TA_ACCEPT,               /* review: accept; proposed → collecting */
+    GR_TA_DECLINE,              /* review: decline (reason); proposed → declined */
+    GR_TA_START_DELIBERATION,   /* collecting → deliberating */
+    GR_TA_OPEN_VOTING,          /* deliberating → voting (needs a vote rule) */
+    GR_TA_CLOSE_VOTING,         /* voting → decided (the tally is frozen) */
+    GR_TA_START_IMPLEMENTATION, /* decided (passed) → implementing (needs a decision) */
+    GR_TA_PUBLISH_NOTICE,       /* implementing, or decided (not passed) → notice */
+    GR_TA_CLOSE,                /* notice → closed (notice period over, objections answered) */
+    GR_TA_WITHDRAW,             /* any open stage up to voting → withdrawn (proposer; reason) */
+    GR_TA_DISMISS,              /* any open stage → dismissed (staff; reason) */
     GR_N_TOPIC_ACTIONS
 };
 
@@ -53,10 +53,10 @@ enum gr_topic_actor { GR_ACTOR_PROPOSER = 1, GR_ACTOR_STAFF = 2 };
 struct gr_topic_state {
     enum gr_stage stage;
     bool has_vote_rule;
-    bool passed;           /* after voting */
+    bool passed; /* after voting */
     bool has_decision;
-    bool notice_over;      /* the notice period has ended */
-    int open_objections;   /* objections not yet answered */
+    bool notice_over;    /* the notice period has ended */
+    int open_objections; /* objections not yet answered */
 };
 
 struct gr_topic_move {

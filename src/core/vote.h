@@ -38,8 +38,8 @@ enum gr_vote_kind {
  * also by floor area where the rule says so. */
 enum gr_vote_pass {
     GR_PASS_NONE = 0,
-    GR_PASS_MAJORITY = 1,     /* yes > half of the ballots cast (abstentions count as cast) */
-    GR_PASS_TWO_THIRDS = 2,   /* yes >= two thirds of the ballots cast */
+    GR_PASS_MAJORITY = 1,        /* yes > half of the ballots cast (abstentions count as cast) */
+    GR_PASS_TWO_THIRDS = 2,      /* yes >= two thirds of the ballots cast */
     GR_PASS_OWNERS_ORDINARY = 3, /* art. 278 ordinary matters: participation >= 2/3 of all owners
                                   * by headcount AND by area; yes > 1/2 of the participants
                                   * by headcount AND by area */
@@ -58,8 +58,8 @@ struct gr_vote_rule {
     /* Quorum for the non-owner rules: ballots cast * quorum_den >= eligible * quorum_num
      * (0/1 means none). The owner rules carry their own 2/3. */
     int quorum_num, quorum_den;
-    bool allow_change; /* a voter may replace the ballot until close */
-    bool live_results; /* the tally may be seen before close */
+    bool allow_change;           /* a voter may replace the ballot until close */
+    bool live_results;           /* the tally may be seen before close */
     int64_t opens_at, closes_at; /* Unix seconds; the window is [opens_at, closes_at) */
 };
 
@@ -87,7 +87,7 @@ struct gr_tally {
 
 struct gr_vote_outcome {
     bool quorum_met;
-    bool passed;             /* yes/no rules; for plurality: a single winner exists */
+    bool passed;                      /* yes/no rules; for plurality: a single winner exists */
     int winners[GR_VOTE_MAX_OPTIONS]; /* plurality: the options with the most votes */
     int n_winners;
     const char *reason; /* static text: why it did not pass, or "passed" */

@@ -232,8 +232,8 @@ enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *q, c
 enum gr_err gr_store_topic_move(struct gr_store *st, int64_t id, const char *from, const char *to,
                                 int64_t actor, const char *action, const char *note);
 /* Set the decision (text, organisation, person) or the outcome and the notice end. */
-enum gr_err gr_store_topic_decide(struct gr_store *st, int64_t id, const char *text,
-                                  int64_t org_id, const char *person);
+enum gr_err gr_store_topic_decide(struct gr_store *st, int64_t id, const char *text, int64_t org_id,
+                                  const char *person);
 enum gr_err gr_store_topic_outcome(struct gr_store *st, int64_t id, bool passed,
                                    const char *digest);
 enum gr_err gr_store_topic_notice(struct gr_store *st, int64_t id, int64_t ends_at);
@@ -287,8 +287,8 @@ enum gr_err gr_store_vote_electorate(struct gr_store *st, int64_t topic_id, int6
 /* Who may vote, counted from the network: "residents" (resident records), "households"
  * and "owners" (households, with their floor area in 0.01 m²) under the scope. */
 enum gr_err gr_store_count_electorate(struct gr_store *st, const char *eligibility,
-                                      struct gr_scope scope, int64_t building_id,
-                                      int64_t unit_id, int64_t *count, int64_t *area);
+                                      struct gr_scope scope, int64_t building_id, int64_t unit_id,
+                                      int64_t *count, int64_t *area);
 
 /* Cast (or, with replace, change) a ballot. voter_key names who voted (for turnout and one
  * vote each); slot (the keyed hash) joins the voter's ballots, whose choices ("0" or
