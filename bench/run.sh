@@ -33,6 +33,9 @@ fi
 # 2. Locate in process.
 say "locate in process" "$(build/bench/bench_locate 2000000 | tail -1)"
 
+# 2b. The tally of a 100,000-household owners' vote (and the digest at close).
+build/bench/bench_tally "$OUT/tally.db" 100000 | sed 's/^/tally: /'
+
 # 3. CSV import of households: one district's network into a fresh database.
 rm -f "$OUT"/import.db* "$OUT"/*.csv
 district=$(sqlite3 "$OUT/city.db" "SELECT id FROM nodes WHERE depth = 2 ORDER BY id LIMIT 1")

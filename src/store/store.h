@@ -2,10 +2,9 @@
  * store.h - the one storage interface. Back ends: sqlite/ (the default); postgres/ later.
  *
  * A struct gr_store is one connection, used by one thread at a time. All SQL lives
- * behind this header. Strings handed out in rows and users stay valid until the next
- * call on the same store handle; callers copy what they keep. No read stays open
- * between calls (an open read would pin an old snapshot), except inside a list's
- * callback.
+ * behind this header. Strings handed out by single reads (gr_store_get, users, topics,
+ * rules) stay valid until gr_store_release; those handed to a list's callback only during
+ * the call. No read stays open between calls (an open read would pin an old snapshot).
  */
 #ifndef GR_STORE_H
 #define GR_STORE_H

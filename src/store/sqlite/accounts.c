@@ -67,8 +67,6 @@ static enum gr_err user_by(struct gr_store *st, const char *sql, const char *log
     u->id = sqlite3_column_int64(q, 0);
     u->disabled = sqlite3_column_int(q, 4) != 0;
     /* Copies, and the read closed: an open read would pin an old snapshot. */
-    gr_sq_keep_begin(st, (size_t)sqlite3_column_bytes(q, 1) + (size_t)sqlite3_column_bytes(q, 2) +
-                             (size_t)sqlite3_column_bytes(q, 3) + 3);
     u->login = keep_col(st, q, 1);
     u->name = keep_col(st, q, 2);
     u->pw_hash = keep_col(st, q, 3);

@@ -149,10 +149,6 @@ enum gr_err gr_store_topic_get(struct gr_store *st, int64_t id, struct gr_topic 
                             &t->proposer_kind,   &t->stage,        &t->decision_text,
                             &t->decision_person, &t->tally_digest, &t->created_at,
                             &t->updated_at};
-    size_t total = 16;
-    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-        total += (*texts[i] ? strlen(*texts[i]) : 0) + 1;
-    gr_sq_keep_begin(st, total);
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
         if (*texts[i])
             *texts[i] = gr_sq_keep(st, *texts[i], strlen(*texts[i]));
@@ -469,14 +465,8 @@ enum gr_err gr_store_vote_rule_get(struct gr_store *st, int64_t topic_id,
         return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
     }
     const char *t[5];
-    size_t total = 8;
-    for (int i = 0; i < 5; i++) {
-        t[i] = col_text(q, i);
-        total += (t[i] ? strlen(t[i]) : 0) + 1;
-    }
-    gr_sq_keep_begin(st, total);
     for (int i = 0; i < 5; i++)
-        t[i] = t[i] ? gr_sq_keep(st, t[i], strlen(t[i])) : NULL;
+        t[i] = col_text(q, i) ? gr_sq_keep(st, col_text(q, i), strlen(col_text(q, i))) : NULL;
     r->eligibility = t[0];
     r->kind = t[1];
     r->options = t[2];

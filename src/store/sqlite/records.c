@@ -463,12 +463,6 @@ enum gr_err gr_store_get(struct gr_store *st, const struct gr_kind *k, int64_t i
         return gr_sq_err(st, rc);
     read_row(st, q, k, row);
     /* Keep copies of the text and close the read, so that no snapshot outlives the call. */
-    size_t total = 64;
-    for (size_t i = 0; i < k->n_fields; i++)
-        total += st->vals[i].len + 1;
-    if (row->updated_at)
-        total += strlen(row->updated_at) + 1;
-    gr_sq_keep_begin(st, total);
     for (size_t i = 0; i < k->n_fields; i++)
         if (st->vals[i].s)
             st->vals[i].s = gr_sq_keep(st, st->vals[i].s, st->vals[i].len);

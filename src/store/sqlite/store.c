@@ -178,7 +178,7 @@ enum gr_err gr_store_open(const char *path, bool create, struct gr_store **out)
         return GR_EIO;
     }
     sqlite3_busy_timeout(st->db, 5000);
-    gr_buf_init(&st->copy, (size_t)16 << 20);
+    gr_arena_init(&st->copy);
     sqlite3_extended_result_codes(st->db, 1);
     /* FULL: a commit is on disk before it is acknowledged (NORMAL in WAL mode may lose the
      * last commits on power loss). Bulk loads are one transaction: one sync. */
@@ -211,7 +211,7 @@ void gr_store_close(struct gr_store *st)
         sqlite3_finalize(st->anc_q[i]);
     }
     sqlite3_close(st->db);
-    gr_buf_cleanup(&st->copy);
+    gr_arena_cleanup(&st->copy);
     free(st->touched);
     free(st);
 }
@@ -228,27 +228,14 @@ void gr_store_release(struct gr_store *st)
 {
     reset_busy(st);
     /* Other connections may have changed what the cache says: it lives for one unit of
-     * work only. */
+     * work only, as do the copies handed out. */
     memset(st->anc_cache, 0, sizeof(st->anc_cache));
-}
-
-void gr_sq_keep_begin(struct gr_store *st, size_t total)
-{
-    gr_buf_reset(&st->copy);
-    /* Reserved up front: the copies handed out must not move while the read goes on. */
-    gr_buf_reserve(&st->copy, total);
+    gr_arena_cleanup(&st->copy);
 }
 
 const char *gr_sq_keep(struct gr_store *st, const char *s, size_t len)
 {
-    if (!s)
-        return NULL;
-    size_t at = st->copy.len;
-    if (st->copy.cap - st->copy.len < len + 1)
-        return ""; /* not reserved: refuse rather than move earlier copies */
-    if (gr_buf_add(&st->copy, s, len) != GR_OK || gr_buf_addc(&st->copy, '\0') != GR_OK)
-        return "";
-    return st->copy.data + at;
+    return s ? gr_arena_strndup(&st->copy, s, len) : NULL;
 }
 
 enum gr_err gr_store_begin(struct gr_store *st)

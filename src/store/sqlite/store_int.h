@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "../../base/buf.h"
+#include "../../base/mem.h"
 #include "../store.h"
 
 #define STMT_CACHE 96
@@ -36,9 +37,10 @@ struct gr_store {
     sqlite3_stmt *ins[GR_N_KINDS];
     sqlite3_stmt *anc_q[GR_N_KINDS];
     struct gr_value vals[MAX_FIELDS];
-    /* Copies of the text of the last single read (gr_store_get, users), so that no
-     * statement stays open between calls: an open read would pin an old snapshot. */
-    struct gr_buf copy;
+    /* Copies of the text of single reads (gr_store_get, users, topics), so that no
+     * statement stays open between calls (an open read would pin an old snapshot). They
+     * live until gr_store_release. */
+    struct gr_arena copy;
     /* Bulk mode: the grids (or, negated, the communities) written to, for
      * gr_store_recount_touched. */
     int64_t *touched;
@@ -49,10 +51,7 @@ struct gr_store {
 sqlite3_stmt *gr_sq_prepare(struct gr_store *st, const char *sql);
 /* Map a SQLite result code to gr_err, recording the message. */
 enum gr_err gr_sq_err(struct gr_store *st, int rc);
-/* Start keeping copies of a read of at most total bytes of text (plus terminators). */
-void gr_sq_keep_begin(struct gr_store *st, size_t total);
-/* Copy len bytes into st->copy and return the copy (NUL-terminated), valid until the next
- * single read on st. */
+/* Copy len bytes (NUL-terminated) into the store's arena: valid until gr_store_release. */
 const char *gr_sq_keep(struct gr_store *st, const char *s, size_t len);
 /* Bulk mode: remember that the place of anc was written to. */
 void gr_sq_touch(struct gr_store *st, const struct gr_anc *anc);
