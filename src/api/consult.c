@@ -147,6 +147,25 @@ static json_t *topic_json(const struct gr_topic *t)
     return o;
 }
 
+/* A topic is visible to those who see its scope, and to those inside it (a resident of a
+ * grid sees the topics of the grid's community). */
+static bool topic_visible(struct gr_req *r, const struct gr_topic *t)
+{
+    if (gr_access_allows(&r->who, GR_K_NODES, &t->anc, GR_ACT_READ))
+        return true;
+    enum gr_level level =
+        t->anc.id[GR_LEVEL_GRID] == t->scope_node_id ? GR_LEVEL_GRID : GR_LEVEL_COMMUNITY;
+    for (size_t i = 0; i < r->who.n_grants; i++) {
+        const struct gr_grant *g = &r->who.grants[i];
+        struct gr_anc ga;
+        if (g->node_id && gr_access_role_allows(g->role, GR_K_NODES, GR_ACT_READ) &&
+            gr_store_anc(r->st, gr_kind_get(GR_K_NODES), g->node_id, &ga) == GR_OK &&
+            ga.id[level] == t->scope_node_id)
+            return true;
+    }
+    return false;
+}
+
 /* The topic of path parameter 0, visible to the caller (else 404). */
 static bool load_topic(struct gr_req *r, struct gr_topic *t)
 {
@@ -154,7 +173,7 @@ static bool load_topic(struct gr_req *r, struct gr_topic *t)
     if (!gr_req_id(r, 0, &id))
         return false;
     enum gr_err e = gr_store_topic_get(r->st, id, t);
-    if (e == GR_ENOTFOUND || (!e && !gr_access_allows(&r->who, GR_K_NODES, &t->anc, GR_ACT_READ))) {
+    if (e == GR_ENOTFOUND || (!e && !topic_visible(r, t))) {
         gr_reply_error(r, GR_ENOTFOUND, NULL, "no such topic");
         return false;
     }
@@ -299,9 +318,20 @@ void gr_h_topics_list(struct gr_req *r)
         gr_reply_error(r, GR_EINVAL, "stage", "is not a stage");
         return;
     }
+    /* Grants inside a community also see the community's own topics. */
+    int64_t also[GR_MAX_GRANTS];
+    size_t n_also = 0;
+    for (size_t i = 0; i < r->who.n_grants; i++) {
+        const struct gr_grant *g = &r->who.grants[i];
+        struct gr_anc ga;
+        if (g->node_id && g->level == GR_LEVEL_GRID &&
+            gr_access_role_allows(g->role, GR_K_NODES, GR_ACT_READ) &&
+            gr_store_anc(r->st, gr_kind_get(GR_K_NODES), g->node_id, &ga) == GR_OK)
+            also[n_also++] = ga.id[GR_LEVEL_COMMUNITY];
+    }
     struct topics_ctx c = {json_array(), 0};
     bool more;
-    enum gr_err e = gr_store_topic_list(r->st, &q, stage, topic_row, &c, &more);
+    enum gr_err e = gr_store_topic_list(r->st, &q, also, n_also, stage, topic_row, &c, &more);
     if (e) {
         json_decref(c.items);
         gr_reply_error(r, e, NULL, NULL);
@@ -392,21 +422,22 @@ static enum gr_err load_tally(struct gr_req *r, int64_t topic, const struct gr_v
 static enum gr_err freeze_electorate(struct gr_req *r, const struct gr_topic *t,
                                      const struct gr_vote_rule_row *v)
 {
-    int64_t count = 0, area = 0;
+    int64_t *list = gr_calloc(10000, sizeof(*list));
+    size_t n = 0;
     if (strcmp(v->eligibility, "list") == 0) {
-        json_t *list = json_loads(v->voter_list ? v->voter_list : "[]", 0, NULL);
-        count = (int64_t)json_array_size(list);
-        json_decref(list);
-    } else {
-        struct gr_scope s = {GR_LEVEL_COMMUNITY, t->scope_node_id};
-        if (t->anc.id[GR_LEVEL_GRID] == t->scope_node_id)
-            s.level = GR_LEVEL_GRID;
-        enum gr_err e = gr_store_count_electorate(r->st, v->eligibility, s, t->scope_building_id,
-                                                  t->scope_unit_id, &count, &area);
-        if (e)
-            return e;
+        json_t *l = json_loads(v->voter_list ? v->voter_list : "[]", 0, NULL);
+        size_t i;
+        json_t *x;
+        json_array_foreach(l, i, x) if (n < 10000) list[n++] = json_integer_value(x);
+        json_decref(l);
     }
-    return gr_store_vote_electorate(r->st, t->id, count, area);
+    struct gr_scope s = {GR_LEVEL_COMMUNITY, t->scope_node_id};
+    if (t->anc.id[GR_LEVEL_GRID] == t->scope_node_id)
+        s.level = GR_LEVEL_GRID;
+    enum gr_err e = gr_store_electorate_freeze(r->st, t->id, v->eligibility, s,
+                                               t->scope_building_id, t->scope_unit_id, list, n);
+    free(list);
+    return e;
 }
 
 void gr_h_topics_action(struct gr_req *r)
@@ -761,18 +792,21 @@ void gr_h_vote_rule_put(struct gr_req *r)
     options = json_dumps(opts, JSON_COMPACT);
     json_decref(opts);
     json_t *mc = json_object_get(obj, "max_choices");
-    rule.max_choices = mc ? (int)json_integer_value(mc) : 1;
-    if (mc && !json_is_integer(mc)) {
-        gr_reply_error(r, GR_EINVAL, "max_choices", "must be an integer");
+    if (mc && (!json_is_integer(mc) || json_integer_value(mc) < 1 ||
+               json_integer_value(mc) > GR_VOTE_MAX_OPTIONS)) {
+        gr_reply_error(r, GR_EINVAL, "max_choices", "must be an integer from 1 to 16");
         goto out;
     }
+    rule.max_choices = mc ? (int)json_integer_value(mc) : 1;
     json_t *quorum = json_object_get(obj, "quorum");
     rule.quorum_num = 0;
     rule.quorum_den = 1;
     if (quorum) {
         json_t *n = json_object_get(quorum, "num"), *d = json_object_get(quorum, "den");
         if (!json_is_object(quorum) || !json_is_integer(n) || !json_is_integer(d) ||
-            json_object_size(quorum) != 2) {
+            json_object_size(quorum) != 2 || json_integer_value(n) < 0 ||
+            json_integer_value(n) > 1000 || json_integer_value(d) < 1 ||
+            json_integer_value(d) > 1000) {
             gr_reply_error(r, GR_EINVAL, "quorum", "must be {\"num\": N, \"den\": D}");
             goto out;
         }
@@ -800,7 +834,15 @@ void gr_h_vote_rule_put(struct gr_req *r)
     json_t *vl = json_object_get(obj, "voters");
     if (rule.eligibility == GR_ELIG_LIST) {
         bool ok = json_is_array(vl) && json_array_size(vl) > 0 && json_array_size(vl) <= 10000;
-        json_array_foreach(vl, i, o) ok = ok && json_is_integer(o) && json_integer_value(o) > 0;
+        /* Each an existing account, named once. */
+        json_array_foreach(vl, i, o)
+        {
+            struct gr_user u;
+            ok = ok && json_is_integer(o) && json_integer_value(o) > 0 &&
+                 gr_store_user_get(r->st, json_integer_value(o), &u) == GR_OK;
+            for (size_t k = 0; ok && k < i; k++)
+                ok = json_integer_value(json_array_get(vl, k)) != json_integer_value(o);
+        }
         if (!ok) {
             gr_reply_error(r, GR_EINVAL, "voters", "must list the user ids of the representatives");
             goto out;
@@ -851,121 +893,53 @@ enum gr_err gr_api_ballot_slot(struct gr_store *st, int64_t topic, const char *v
     return GR_OK;
 }
 
-/* Is a household (or resident's household) inside the topic's scope? */
-static bool household_in_scope(struct gr_req *r, const struct gr_topic *t, int64_t household)
-{
-    struct gr_row row;
-    if (gr_store_get(r->st, gr_kind_get(GR_K_HOUSEHOLDS), household, &row) != GR_OK)
-        return false;
-    if (row.anc.id[GR_LEVEL_COMMUNITY] != t->scope_node_id &&
-        row.anc.id[GR_LEVEL_GRID] != t->scope_node_id)
-        return false;
-    int64_t unit = row.vals[gr_kind_field(gr_kind_get(GR_K_HOUSEHOLDS), "unit_id", 7)].i;
-    if (t->scope_unit_id && unit != t->scope_unit_id)
-        return false;
-    if (t->scope_building_id) {
-        struct gr_row u;
-        if (gr_store_get(r->st, gr_kind_get(GR_K_UNITS), unit, &u) != GR_OK ||
-            u.vals[gr_kind_field(gr_kind_get(GR_K_UNITS), "building_id", 11)].i !=
-                t->scope_building_id)
-            return false;
-    }
-    return true;
-}
-
-/* The voter a ballot counts for, its area (0.01 m²), or a reply and false. Online: the
- * caller as the rule's eligibility sees them. Paper: staff name the voter. */
+/* The voter a ballot counts for and its floor area (0.01 m²), from the electorate frozen
+ * when voting opened; or a reply and false. Online: the caller as the rule's eligibility
+ * sees them (their resident, the household they represent, or themselves on a list).
+ * Paper: staff name the voter. */
 static bool voter_of(struct gr_req *r, const struct gr_topic *t, const struct gr_vote_rule_row *v,
                      json_t *obj, bool paper, char *key, size_t cap, int64_t *area)
 {
-    *area = 0;
-    int64_t resident = 0, household = 0;
-    bool rep = false;
+    static const char *const names[] = {NULL, "resident_id", "household_id", "user_id",
+                                        "household_id"};
+    static const char *const prefix[] = {NULL, "r", "h", "u", "h"};
     enum gr_vote_eligibility el = gr_vote_eligibility_parse(v->eligibility);
+    if (el == GR_ELIG_NONE) {
+        gr_reply_error(r, GR_EINTERNAL, NULL, "the vote rule is damaged");
+        return false;
+    }
+    int64_t id = 0;
     if (paper) {
-        static const char *const names[] = {NULL, "resident_id", "household_id", "user_id",
-                                            "household_id"};
         json_t *who = json_object_get(obj, names[el]);
         if (!json_is_integer(who) || json_integer_value(who) <= 0) {
             gr_reply_error(r, GR_EINVAL, names[el], "names the voter of a paper ballot");
             return false;
         }
-        int64_t id = json_integer_value(who);
-        if (el == GR_ELIG_RESIDENTS) {
-            resident = id;
-        } else if (el == GR_ELIG_LIST) {
-            snprintf(key, cap, "u:%lld", (long long)id);
-        } else {
-            household = id;
-            rep = true;
-        }
-        if (el == GR_ELIG_LIST) {
-            json_t *list = json_loads(v->voter_list ? v->voter_list : "[]", 0, NULL);
-            size_t i;
-            json_t *x;
-            bool found = false;
-            json_array_foreach(list, i, x) found = found || json_integer_value(x) == id;
-            json_decref(list);
-            if (!found) {
-                gr_reply_error(r, GR_EINVAL, "user_id", "is not on the list of voters");
-                return false;
-            }
-            return true;
-        }
+        id = json_integer_value(who);
     } else {
-        if (gr_store_user_links(r->st, r->who.user_id, &resident, &household, &rep) != GR_OK) {
-            gr_reply_error(r, GR_EFORBIDDEN, NULL, "you may not vote on this topic");
-            return false;
-        }
-        if (el == GR_ELIG_LIST) {
-            json_t *list = json_loads(v->voter_list ? v->voter_list : "[]", 0, NULL);
-            size_t i;
-            json_t *x;
-            bool found = false;
-            json_array_foreach(list, i, x) found = found || json_integer_value(x) == r->who.user_id;
-            json_decref(list);
-            if (!found) {
-                gr_reply_error(r, GR_EFORBIDDEN, NULL, "you are not on the list of voters");
-                return false;
-            }
-            snprintf(key, cap, "u:%lld", (long long)r->who.user_id);
-            return true;
-        }
+        int64_t resident = 0, household = 0;
+        bool rep = false;
+        if (gr_store_user_links(r->st, r->who.user_id, &resident, &household, &rep) == GR_OK)
+            id = el == GR_ELIG_LIST        ? r->who.user_id
+                 : el == GR_ELIG_RESIDENTS ? resident
+                 : rep                     ? household
+                                           : 0;
     }
-    if (el == GR_ELIG_RESIDENTS) {
-        struct gr_row row;
-        if (!resident ||
-            gr_store_get(r->st, gr_kind_get(GR_K_RESIDENTS), resident, &row) != GR_OK ||
-            !household_in_scope(
-                r, t, row.vals[gr_kind_field(gr_kind_get(GR_K_RESIDENTS), "household_id", 12)].i)) {
-            if (paper)
-                gr_reply_error(r, GR_EINVAL, "resident_id",
-                               "is not a resident of the topic's scope");
-            else
-                gr_reply_error(r, GR_EFORBIDDEN, NULL,
-                               "only residents of the scope vote on this topic");
-            return false;
-        }
-        snprintf(key, cap, "r:%lld", (long long)resident);
-        return true;
-    }
-    /* households and owners: one ballot per household, by its representative. */
-    if (!household || !rep || !household_in_scope(r, t, household)) {
+    snprintf(key, cap, "%s:%lld", prefix[el], (long long)id);
+    enum gr_err e = id ? gr_store_elector(r->st, t->id, key, area) : GR_ENOTFOUND;
+    if (e == GR_ENOTFOUND) {
         if (paper)
-            gr_reply_error(r, GR_EINVAL, "household_id", "is not a household of the topic's scope");
+            gr_reply_error(r, GR_EINVAL, names[el],
+                           "is not in the electorate frozen when voting opened");
         else
             gr_reply_error(r, GR_EFORBIDDEN, NULL,
-                           "only the representative of a household in the scope votes");
+                           "you are not in the electorate of this vote (residents, household "
+                           "representatives or listed voters of the scope when voting opened)");
         return false;
     }
-    snprintf(key, cap, "h:%lld", (long long)household);
-    if (el == GR_ELIG_OWNERS) {
-        struct gr_row row;
-        if (gr_store_get(r->st, gr_kind_get(GR_K_HOUSEHOLDS), household, &row) == GR_OK) {
-            const struct gr_value *a =
-                &row.vals[gr_kind_field(gr_kind_get(GR_K_HOUSEHOLDS), "area_m2", 7)];
-            *area = a->present ? (int64_t)(a->d * 100.0 + 0.5) : 0;
-        }
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        return false;
     }
     return true;
 }
@@ -1030,6 +1004,12 @@ void gr_h_votes_create(struct gr_req *r)
         gr_reply_error(r, GR_EINVAL, "choices", why);
         goto out;
     }
+    static const char *const named[] = {"resident_id", "household_id", "user_id"};
+    for (int k = 0; !paper && k < 3; k++)
+        if (json_object_get(obj, named[k])) {
+            gr_reply_error(r, GR_EINVAL, named[k], "names the voter of a paper ballot only");
+            goto out;
+        }
     if (paper && !is_staff(r, &t)) {
         gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community enter paper ballots");
         goto out;
@@ -1045,7 +1025,7 @@ void gr_h_votes_create(struct gr_req *r)
     }
     if (!(e = gr_store_begin(r->st))) {
         e = gr_store_vote_cast(r->st, t.id, key, slot, choices, area, paper ? "paper" : "online",
-                               paper ? r->who.user_id : 0, rule.allow_change && !paper);
+                               r->who.user_id, rule.allow_change && !paper);
         if (!e)
             e = gr_store_commit(r->st);
         else
@@ -1130,7 +1110,9 @@ void gr_h_results_get(struct gr_req *r)
         json_object_set_new(o, "tally", json_null());
     }
     json_object_set_new(o, "digest", t.tally_digest ? json_string(t.tally_digest) : json_null());
-    /* The caller's own ballot, to the caller alone. */
+    /* The caller's own ballot, to the caller alone: a ballot this account cast online, or
+     * the paper ballot staff entered for the caller's voter (which staff know already) --
+     * never one another account cast online for the same household. */
     int64_t resident = 0, household = 0;
     bool rep = false;
     char key[48] = "", slot[65];
@@ -1145,7 +1127,11 @@ void gr_h_results_get(struct gr_req *r)
     }
     json_t *mine = json_null();
     char *choices = NULL;
-    if (key[0] && gr_api_ballot_slot(r->st, t.id, key, slot) == GR_OK &&
+    bool voted = false, on_paper = false;
+    int64_t cast_by = 0;
+    if (key[0] && gr_store_voted(r->st, t.id, key, &voted, &cast_by, &on_paper) == GR_OK && voted &&
+        (on_paper || cast_by == r->who.user_id) &&
+        gr_api_ballot_slot(r->st, t.id, key, slot) == GR_OK &&
         gr_store_ballot_of(r->st, t.id, slot, &choices) == GR_OK && choices) {
         mine = json_array();
         for (char *p = choices; *p;) {

@@ -144,16 +144,13 @@ static enum gr_err vote(struct gr_store *st, int64_t topic_id, int64_t staff,
     struct gr_topic t;
     if (!e)
         e = gr_store_topic_get(st, topic_id, &t);
-    int64_t count = 0, area = 0;
     if (!e) {
         struct gr_scope s = {t.anc.id[GR_LEVEL_GRID] == t.scope_node_id ? GR_LEVEL_GRID
                                                                         : GR_LEVEL_COMMUNITY,
                              t.scope_node_id};
-        e = gr_store_count_electorate(st, eligibility, s, t.scope_building_id, 0, &count, &area);
+        e = gr_store_electorate_freeze(st, topic_id, eligibility, s, t.scope_building_id, 0, NULL,
+                                       0);
     }
-    if (!e)
-        e = gr_store_vote_electorate(st, topic_id, count, area);
-    bool owners = strcmp(eligibility, "owners") == 0;
     size_t voters = households->n * (size_t)share_voted_pct / 100;
     for (size_t i = 0; !e && i < voters; i++) {
         /* From the last household back: the demo resident's (among the first) can still vote
@@ -162,14 +159,8 @@ static enum gr_err vote(struct gr_store *st, int64_t topic_id, int64_t staff,
         char key[32], slot[65];
         snprintf(key, sizeof(key), "h:%lld", (long long)household);
         int64_t a = 0;
-        if (owners) {
-            struct gr_row row;
-            if ((e = gr_store_get(st, gr_kind_get(GR_K_HOUSEHOLDS), household, &row)))
-                break;
-            const struct gr_value *av =
-                &row.vals[gr_kind_field(gr_kind_get(GR_K_HOUSEHOLDS), "area_m2", 7)];
-            a = av->present ? (int64_t)(av->d * 100.0 + 0.5) : 0;
-        }
+        if ((e = gr_store_elector(st, topic_id, key, &a)))
+            break;
         const char *choice = (int)(i % 10) < yes_per_10 ? "0" : "1";
         e = gr_api_ballot_slot(st, topic_id, key, slot);
         if (!e)

@@ -222,10 +222,12 @@ struct gr_topic {
 enum gr_err gr_store_topic_create(struct gr_store *st, const struct gr_topic *t, int64_t *out_id);
 enum gr_err gr_store_topic_get(struct gr_store *st, int64_t id, struct gr_topic *t);
 typedef int (*gr_topic_fn)(void *ctx, const struct gr_topic *t);
-/* Topics within q's scopes (q->under, the stage filter in `stage` (NULL: any),
- * q->after/limit), by id. */
-enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *q, const char *stage,
-                                gr_topic_fn fn, void *ctx, bool *more);
+/* Topics within q's scopes, or scoped to one of the nodes in also[0..n_also) (a resident
+ * of a grid sees the topics of the grid's community), with q->under, the stage filter in
+ * `stage` (NULL: any) and q->after/limit; by id. */
+enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *q, const int64_t *also,
+                                size_t n_also, const char *stage, gr_topic_fn fn, void *ctx,
+                                bool *more);
 /* Move a topic from stage `from` to `to` if it is still in `from` (else GR_ECONFLICT),
  * appending the event. */
 enum gr_err gr_store_topic_move(struct gr_store *st, int64_t id, const char *from, const char *to,
@@ -280,14 +282,16 @@ enum gr_err gr_store_vote_rule_set(struct gr_store *st, int64_t topic_id,
                                    const struct gr_vote_rule_row *r);
 enum gr_err gr_store_vote_rule_get(struct gr_store *st, int64_t topic_id,
                                    struct gr_vote_rule_row *r);
-/* Freeze the electorate when voting opens. */
-enum gr_err gr_store_vote_electorate(struct gr_store *st, int64_t topic_id, int64_t eligible,
-                                     int64_t eligible_area);
-/* Who may vote, counted from the network: "residents" (resident records), "households"
- * and "owners" (households, with their floor area in 0.01 m²) under the scope. */
-enum gr_err gr_store_count_electorate(struct gr_store *st, const char *eligibility,
-                                      struct gr_scope scope, int64_t building_id, int64_t unit_id,
-                                      int64_t *count, int64_t *area);
+/* Freeze the electorate when voting opens: every voter key of the eligibility under the
+ * scope (residents "r:ID", households and owners "h:ID" with their floor area in 0.01 m²,
+ * or the listed users "u:ID" given in list), and its count and area on the rule. */
+enum gr_err gr_store_electorate_freeze(struct gr_store *st, int64_t topic_id,
+                                       const char *eligibility, struct gr_scope scope,
+                                       int64_t building_id, int64_t unit_id, const int64_t *list,
+                                       size_t n_list);
+/* Is voter_key in the frozen electorate, and with what area? GR_ENOTFOUND if not. */
+enum gr_err gr_store_elector(struct gr_store *st, int64_t topic_id, const char *voter_key,
+                             int64_t *area);
 
 /* Cast (or, with replace, change) a ballot. voter_key names who voted (for turnout and one
  * vote each); slot (the keyed hash) joins the voter's ballots, whose choices ("0" or
@@ -295,10 +299,10 @@ enum gr_err gr_store_count_electorate(struct gr_store *st, const char *eligibili
  * taken out. GR_ECONFLICT when the voter has voted and replace is false. */
 enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char *voter_key,
                                const char *slot, const char *choices, int64_t area,
-                               const char *channel, int64_t entered_by, bool replace);
-/* Has voter_key voted? */
+                               const char *channel, int64_t cast_by, bool replace);
+/* Has voter_key voted, and which account cast it (the voter online, staff on paper)? */
 enum gr_err gr_store_voted(struct gr_store *st, int64_t topic_id, const char *voter_key,
-                           bool *voted);
+                           bool *voted, int64_t *cast_by, bool *on_paper);
 /* The choices of the current ballot in a slot (malloc'd), or NULL. */
 enum gr_err gr_store_ballot_of(struct gr_store *st, int64_t topic_id, const char *slot,
                                char **choices);

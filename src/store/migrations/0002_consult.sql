@@ -103,8 +103,17 @@ CREATE TABLE voters (
     topic_id INTEGER NOT NULL REFERENCES topics(id),
     voter_key TEXT NOT NULL,
     channel TEXT NOT NULL,
-    entered_by INTEGER REFERENCES users(id),
+    cast_by INTEGER REFERENCES users(id),
     voted_at TEXT NOT NULL,
+    PRIMARY KEY (topic_id, voter_key)
+);
+
+-- The electorate, frozen when voting opens: who may vote and with what floor area. Voters
+-- and areas added to the network later do not change a vote under way.
+CREATE TABLE electorate (
+    topic_id INTEGER NOT NULL REFERENCES topics(id),
+    voter_key TEXT NOT NULL,
+    area INTEGER NOT NULL,
     PRIMARY KEY (topic_id, voter_key)
 );
 

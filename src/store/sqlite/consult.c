@@ -156,21 +156,24 @@ enum gr_err gr_store_topic_get(struct gr_store *st, int64_t id, struct gr_topic 
     return GR_OK;
 }
 
-enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *qy, const char *stage,
-                                gr_topic_fn fn, void *ctx, bool *more)
+enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *qy, const int64_t *also,
+                                size_t n_also, const char *stage, gr_topic_fn fn, void *ctx,
+                                bool *more)
 {
     *more = false;
     struct gr_buf b;
     gr_buf_init(&b, 8192);
     gr_buf_adds(&b, "SELECT " TOPIC_COLS " FROM topics WHERE id > ?");
     if (!qy->all) {
-        if (!qy->n_scopes) {
+        if (!qy->n_scopes && !n_also) {
             gr_buf_cleanup(&b);
             return GR_OK;
         }
-        gr_buf_adds(&b, " AND (");
+        gr_buf_adds(&b, " AND (0");
         for (size_t i = 0; i < qy->n_scopes; i++)
-            gr_buf_printf(&b, "%s%s = ?", i ? " OR " : "", anc_cols[qy->scopes[i].level]);
+            gr_buf_printf(&b, " OR %s = ?", anc_cols[qy->scopes[i].level]);
+        for (size_t i = 0; i < n_also; i++)
+            gr_buf_adds(&b, " OR scope_node_id = ?");
         gr_buf_adds(&b, ")");
     }
     if (qy->under.id)
@@ -184,9 +187,12 @@ enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *qy, 
         return GR_EDB;
     int at = 1;
     sqlite3_bind_int64(q, at++, qy->after);
-    if (!qy->all)
+    if (!qy->all) {
         for (size_t i = 0; i < qy->n_scopes; i++)
             sqlite3_bind_int64(q, at++, qy->scopes[i].id);
+        for (size_t i = 0; i < n_also; i++)
+            sqlite3_bind_int64(q, at++, also[i]);
+    }
     if (qy->under.id)
         sqlite3_bind_int64(q, at++, qy->under.id);
     if (stage)
@@ -485,50 +491,71 @@ enum gr_err gr_store_vote_rule_get(struct gr_store *st, int64_t topic_id,
     return GR_OK;
 }
 
-enum gr_err gr_store_vote_electorate(struct gr_store *st, int64_t topic_id, int64_t eligible,
-                                     int64_t eligible_area)
+enum gr_err gr_store_electorate_freeze(struct gr_store *st, int64_t topic_id,
+                                       const char *eligibility, struct gr_scope scope,
+                                       int64_t building_id, int64_t unit_id, const int64_t *list,
+                                       size_t n_list)
 {
-    sqlite3_stmt *q = gr_sq_prepare(
-        st, "UPDATE vote_rules SET eligible = ?, eligible_area = ? WHERE topic_id = ?");
+    sqlite3_stmt *q;
+    enum gr_err e = GR_OK;
+    if (strcmp(eligibility, "list") == 0) {
+        q = gr_sq_prepare(st, "INSERT OR IGNORE INTO electorate(topic_id, voter_key, area) "
+                              "VALUES (?, 'u:' || ?, 0)");
+        if (!q)
+            return GR_EDB;
+        for (size_t i = 0; !e && i < n_list; i++) {
+            sqlite3_bind_int64(q, 1, topic_id);
+            sqlite3_bind_int64(q, 2, list[i]);
+            e = done(st, q);
+        }
+    } else {
+        bool people = strcmp(eligibility, "residents") == 0;
+        bool owners = strcmp(eligibility, "owners") == 0;
+        char sql[640];
+        /* Areas in hundredths of a square metre, rounded per household. */
+        snprintf(sql, sizeof(sql),
+                 "INSERT OR IGNORE INTO electorate(topic_id, voter_key, area) SELECT ?, %s, %s "
+                 "FROM households h%s WHERE h.%s = ?%s",
+                 people ? "'r:' || r.id" : "'h:' || h.id",
+                 owners ? "CAST(round(coalesce(h.area_m2, 0) * 100) AS INTEGER)" : "0",
+                 people ? " JOIN residents r ON r.household_id = h.id" : "", anc_cols[scope.level],
+                 unit_id       ? " AND h.unit_id = ?"
+                 : building_id ? " AND h.unit_id IN (SELECT id FROM units WHERE building_id = ?)"
+                               : "");
+        if (!(q = gr_sq_prepare(st, sql)))
+            return GR_EDB;
+        sqlite3_bind_int64(q, 1, topic_id);
+        sqlite3_bind_int64(q, 2, scope.id);
+        if (unit_id || building_id)
+            sqlite3_bind_int64(q, 3, unit_id ? unit_id : building_id);
+        e = done(st, q);
+    }
+    if (e)
+        return e;
+    q = gr_sq_prepare(st, "UPDATE vote_rules SET (eligible, eligible_area) = (SELECT count(*), "
+                          "coalesce(sum(area), 0) FROM electorate WHERE topic_id = ?1) WHERE "
+                          "topic_id = ?1");
     if (!q)
         return GR_EDB;
-    sqlite3_bind_int64(q, 1, eligible);
-    sqlite3_bind_int64(q, 2, eligible_area);
-    sqlite3_bind_int64(q, 3, topic_id);
+    sqlite3_bind_int64(q, 1, topic_id);
     return done(st, q);
 }
 
-enum gr_err gr_store_count_electorate(struct gr_store *st, const char *eligibility,
-                                      struct gr_scope scope, int64_t building_id, int64_t unit_id,
-                                      int64_t *count, int64_t *area)
+enum gr_err gr_store_elector(struct gr_store *st, int64_t topic_id, const char *voter_key,
+                             int64_t *area)
 {
-    bool people = strcmp(eligibility, "residents") == 0;
-    char sql[320];
-    /* Areas in hundredths of a square metre, rounded per household. */
-    snprintf(sql, sizeof(sql), "SELECT count(*), %s FROM %s h WHERE h.%s = ?%s",
-             people ? "0"
-                    : "coalesce(sum(CAST(round(coalesce(h.area_m2, 0) * 100) AS INTEGER)), 0)",
-             people ? "residents" : "households", anc_cols[scope.level],
-             unit_id       ? " AND h.unit_id = ?"
-             : building_id ? " AND h.unit_id IN (SELECT id FROM units WHERE building_id = ?)"
-                           : "");
-    if (people && (unit_id || building_id))
-        snprintf(sql, sizeof(sql),
-                 "SELECT count(*), 0 FROM residents r JOIN households h ON h.id = r.household_id "
-                 "WHERE h.%s = ?%s",
-                 anc_cols[scope.level],
-                 unit_id ? " AND h.unit_id = ?"
-                         : " AND h.unit_id IN (SELECT id FROM units WHERE building_id = ?)");
-    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT area FROM electorate WHERE topic_id = ? AND voter_key = ?");
     if (!q)
         return GR_EDB;
-    sqlite3_bind_int64(q, 1, scope.id);
-    if (unit_id || building_id)
-        sqlite3_bind_int64(q, 2, unit_id ? unit_id : building_id);
+    sqlite3_bind_int64(q, 1, topic_id);
+    bind_text(q, 2, voter_key);
     int rc = sqlite3_step(q);
-    *count = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    *area = rc == SQLITE_ROW ? sqlite3_column_int64(q, 1) : 0;
+    if (rc == SQLITE_ROW)
+        *area = sqlite3_column_int64(q, 0);
     sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return GR_ENOTFOUND;
     return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
 }
 
@@ -566,10 +593,10 @@ static enum gr_err tally_add(struct gr_store *st, int64_t topic, const char *cho
 
 enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char *voter_key,
                                const char *slot, const char *choices, int64_t area,
-                               const char *channel, int64_t entered_by, bool replace)
+                               const char *channel, int64_t cast_by, bool replace)
 {
     sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO voters(topic_id, voter_key, channel, "
-                                        "entered_by, voted_at) VALUES (?, ?, ?, ?, ?)");
+                                        "cast_by, voted_at) VALUES (?, ?, ?, ?, ?)");
     if (!q)
         return GR_EDB;
     char now[32];
@@ -577,7 +604,7 @@ enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char
     sqlite3_bind_int64(q, 1, topic_id);
     bind_text(q, 2, voter_key);
     bind_text(q, 3, channel);
-    bind_id(q, 4, entered_by);
+    bind_id(q, 4, cast_by);
     sqlite3_bind_text(q, 5, now, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
@@ -614,6 +641,18 @@ enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char
         free(old);
         if (e)
             return e;
+        /* The ballot is now the changer's. */
+        sqlite3_stmt *u =
+            gr_sq_prepare(st, "UPDATE voters SET cast_by = ?, voted_at = ? WHERE topic_id = ? AND "
+                              "voter_key = ?");
+        if (!u)
+            return GR_EDB;
+        bind_id(u, 1, cast_by);
+        sqlite3_bind_text(u, 2, now, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(u, 3, topic_id);
+        bind_text(u, 4, voter_key);
+        if ((e = done(st, u)))
+            return e;
     } else if (rc != SQLITE_DONE) {
         return gr_sq_err(st, rc);
     }
@@ -630,16 +669,18 @@ enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char
 }
 
 enum gr_err gr_store_voted(struct gr_store *st, int64_t topic_id, const char *voter_key,
-                           bool *voted)
+                           bool *voted, int64_t *cast_by, bool *on_paper)
 {
-    sqlite3_stmt *q =
-        gr_sq_prepare(st, "SELECT 1 FROM voters WHERE topic_id = ? AND voter_key = ?");
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT cast_by, channel FROM voters WHERE topic_id = ? AND voter_key = ?");
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
     bind_text(q, 2, voter_key);
     int rc = sqlite3_step(q);
     *voted = rc == SQLITE_ROW;
+    *cast_by = *voted ? sqlite3_column_int64(q, 0) : 0;
+    *on_paper = *voted && strcmp(col_text(q, 1), "paper") == 0;
     sqlite3_reset(q);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
 }
