@@ -13,6 +13,9 @@ const routes = [
   { path: '/buildings/:id(\\d+)', name: 'building', component: () => import('./features/network/BuildingPage.vue') },
   { path: '/units/:id(\\d+)', name: 'unit', component: () => import('./features/network/UnitPage.vue') },
   { path: '/households/:id(\\d+)', name: 'household', component: () => import('./features/network/HouseholdPage.vue') },
+  { path: '/topics', name: 'topics', component: () => import('./features/consult/TopicListPage.vue') },
+  { path: '/topics/new', name: 'topic-new', component: () => import('./features/consult/TopicNewPage.vue') },
+  { path: '/topics/:id(\\d+)', name: 'topic', component: () => import('./features/consult/TopicPage.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./components/NotFoundPage.vue'), meta: { public: true } },
 ];
 

@@ -130,6 +130,7 @@ const SERVER_MESSAGES = [
   [new RegExp(`^must be from ${NUM} to ${NUM}$`), 'serverMessages.range', ['min', 'max']],
   [new RegExp(`^must be an integer from ${NUM} to ${NUM}$`), 'serverMessages.intRange', ['min', 'max']],
   [/^must be at most (\d+) characters$/, 'serverMessages.maxLen', ['n']],
+  [/^must be 1 to (\d+) characters$/, 'serverMessages.lenRange', ['n']],
   [/^must be one of (.+)$/, 'serverMessages.oneOf', ['values']],
   [/^must be an integer$/, 'form.notInteger', []],
   [/^must be a number$/, 'form.notNumber', []],
