@@ -78,12 +78,19 @@ void gr_h_vote_rule_put(struct gr_req *r);
 void gr_h_votes_create(struct gr_req *r);
 void gr_h_results_get(struct gr_req *r);
 void gr_h_decision_put(struct gr_req *r);
+void gr_h_items_create(struct gr_req *r);
+void gr_h_items_update(struct gr_req *r);
+void gr_h_objections_create(struct gr_req *r);
+void gr_h_objections_answer(struct gr_req *r);
 void gr_h_nodes_delete(struct gr_req *r);
 
 /* The server's map (see gr_server_map_acquire): every node's JSON and the locate index. */
 enum gr_err gr_api_map_load(struct gr_store *st, void **out);
 void gr_api_map_free(void *map);
 size_t gr_api_map_count(const void *map);
+
+/* Add a topic's implementation items, their mean progress and its objections to o. */
+enum gr_err gr_api_topic_extras(struct gr_req *r, int64_t topic, json_t *o);
 
 /* The ballot slot of a voter ("h:12", "r:34", "u:56") in a topic: HMAC-SHA256 under the
  * database's ballot key, in hex. It joins a voter's ballots for the voter alone. */

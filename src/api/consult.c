@@ -380,6 +380,8 @@ void gr_h_topics_get(struct gr_req *r)
     struct gr_vote_rule_row v;
     enum gr_err ve = gr_store_vote_rule_get(r->st, t.id, &v);
     json_object_set_new(o, "vote_rule", ve == GR_OK ? rule_json(&v) : json_null());
+    if (!e)
+        e = gr_api_topic_extras(r, t.id, o);
     if (e || (ve && ve != GR_ENOTFOUND)) {
         json_decref(o);
         gr_reply_error(r, e ? e : ve, NULL, NULL);
@@ -483,13 +485,16 @@ void gr_h_topics_action(struct gr_req *r)
         goto fail;
     }
     int64_t now = (int64_t)time(NULL);
+    int open_objections = 0;
+    if ((e = gr_store_objections(r->st, t.id, NULL, NULL, &open_objections)))
+        goto fail;
     struct gr_topic_state s = {
         .stage = gr_stage_parse(t.stage),
         .has_vote_rule = ve == GR_OK,
         .passed = t.passed == 1,
         .has_decision = t.decision_text != NULL,
         .notice_over = t.notice_ends_at && now >= t.notice_ends_at,
-        .open_objections = 0,
+        .open_objections = open_objections,
     };
     unsigned actor = (t.proposer_user_id == r->who.user_id ? GR_ACTOR_PROPOSER : 0) |
                      (is_staff(r, &t) ? GR_ACTOR_STAFF : 0);
@@ -1187,6 +1192,208 @@ void gr_h_decision_put(struct gr_req *r)
         goto out;
     }
     gr_reply_json(r, 200, topic_json(&t));
+out:
+    json_decref(obj);
+}
+
+/* ---- implementation and public notice ---- */
+
+static int item_row(void *ctx, const struct gr_topic_item *it)
+{
+    json_t *o = json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)it->id, "title", it->title,
+                          "progress", it->progress, "updated_at", it->updated_at);
+    json_object_set_new(o, "due_on", it->due_on ? json_string(it->due_on) : json_null());
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+static int objection_row(void *ctx, const struct gr_objection *ob)
+{
+    json_t *o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)ob->id, "body", ob->body,
+                          "created_at", ob->created_at);
+    json_object_set_new(o, "answer", ob->answer ? json_string(ob->answer) : json_null());
+    json_object_set_new(o, "answered_at",
+                        ob->answered_at ? json_string(ob->answered_at) : json_null());
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+/* Items, their mean progress and the objections, added to a topic's answer. */
+enum gr_err gr_api_topic_extras(struct gr_req *r, int64_t topic, json_t *o)
+{
+    json_t *items = json_array(), *objections = json_array();
+    int open = 0;
+    enum gr_err e = gr_store_items(r->st, topic, item_row, items);
+    if (!e)
+        e = gr_store_objections(r->st, topic, objection_row, objections, &open);
+    int64_t sum = 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(items, i, x) sum += json_integer_value(json_object_get(x, "progress"));
+    json_object_set_new(o, "progress",
+                        json_array_size(items) ? json_integer(sum / (int64_t)json_array_size(items))
+                                               : json_null());
+    json_object_set_new(o, "items", items);
+    json_object_set_new(o, "objections", objections);
+    json_object_set_new(o, "open_objections", json_integer(open));
+    return e;
+}
+
+void gr_h_items_create(struct gr_req *r)
+{
+    static const char *const allowed[] = {"title", "due_on", NULL};
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *title = NULL, *due = NULL;
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "title", true, 100, &title) ||
+        !text_member(r, obj, "due_on", false, 10, &due))
+        goto out;
+    if (due && !gr_date_valid(due, strlen(due))) {
+        gr_reply_error(r, GR_EINVAL, "due_on", "must be a date YYYY-MM-DD");
+        goto out;
+    }
+    if (!is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community plan the implementation");
+        goto out;
+    }
+    if (gr_stage_parse(t.stage) != GR_STAGE_IMPLEMENTING) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "items are planned while implementing");
+        goto out;
+    }
+    int64_t id;
+    enum gr_err e = gr_store_item_add(r->st, t.id, title, due, &id);
+    json_t *items = json_array();
+    if (!e)
+        e = gr_store_items(r->st, t.id, item_row, items);
+    json_t *it = NULL;
+    size_t i;
+    json_t *x;
+    json_array_foreach(items, i, x) if (json_integer_value(json_object_get(x, "id")) == id) it = x;
+    json_incref(it);
+    json_decref(items);
+    if (e || !it) {
+        json_decref(it);
+        gr_reply_error(r, e ? e : GR_EINTERNAL, NULL, NULL);
+        goto out;
+    }
+    gr_reply_json(r, 201, it);
+out:
+    json_decref(obj);
+}
+
+void gr_h_items_update(struct gr_req *r)
+{
+    static const char *const allowed[] = {"progress", "note", NULL};
+    struct gr_topic t;
+    int64_t item;
+    if (!load_topic(r, &t) || !gr_req_id(r, 1, &item))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *note = NULL;
+    json_t *p = json_object_get(obj, "progress");
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "note", false, 500, &note))
+        goto out;
+    if (!json_is_integer(p) || json_integer_value(p) < 0 || json_integer_value(p) > 100) {
+        gr_reply_error(r, GR_EINVAL, "progress", "must be an integer from 0 to 100");
+        goto out;
+    }
+    if (!is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community report progress");
+        goto out;
+    }
+    if (gr_stage_parse(t.stage) != GR_STAGE_IMPLEMENTING) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "progress is reported while implementing");
+        goto out;
+    }
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e) {
+        e = gr_store_item_progress(r->st, t.id, item, (int)json_integer_value(p), r->who.user_id,
+                                   note);
+        if (!e)
+            e = gr_store_commit(r->st);
+        else
+            gr_store_rollback(r->st);
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no such item of this topic" : NULL);
+        goto out;
+    }
+    json_t *o = json_object();
+    if ((e = gr_api_topic_extras(r, t.id, o))) {
+        json_decref(o);
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    gr_reply_json(r, 200, o);
+out:
+    json_decref(obj);
+}
+
+void gr_h_objections_create(struct gr_req *r)
+{
+    static const char *const allowed[] = {"body", NULL};
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *body = NULL;
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "body", true, 2000, &body))
+        goto out;
+    if (gr_stage_parse(t.stage) != GR_STAGE_NOTICE ||
+        (t.notice_ends_at && (int64_t)time(NULL) >= t.notice_ends_at)) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "objections are raised during the public notice");
+        goto out;
+    }
+    int64_t id;
+    enum gr_err e = gr_store_objection_add(r->st, t.id, r->who.user_id, body, &id);
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    gr_reply_json(r, 201,
+                  json_pack("{s:I, s:s, s:n}", "id", (json_int_t)id, "body", body, "answer"));
+out:
+    json_decref(obj);
+}
+
+void gr_h_objections_answer(struct gr_req *r)
+{
+    static const char *const allowed[] = {"answer", NULL};
+    struct gr_topic t;
+    int64_t oid;
+    if (!load_topic(r, &t) || !gr_req_id(r, 1, &oid))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *answer = NULL;
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "answer", true, 2000, &answer))
+        goto out;
+    if (!is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community answer objections");
+        goto out;
+    }
+    if (gr_stage_parse(t.stage) != GR_STAGE_NOTICE) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "objections are answered during the notice");
+        goto out;
+    }
+    enum gr_err e = gr_store_objection_answer(r->st, t.id, oid, r->who.user_id, answer);
+    if (e) {
+        gr_reply_error(r, e, NULL,
+                       e == GR_ENOTFOUND   ? "no such objection of this topic"
+                       : e == GR_ECONFLICT ? "this objection has an answer already"
+                                           : NULL);
+        goto out;
+    }
+    gr_reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)oid, "answer", answer));
 out:
     json_decref(obj);
 }

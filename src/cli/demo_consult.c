@@ -256,6 +256,20 @@ enum gr_err gr_cli_demo_consult(struct gr_store *st, int64_t community, int64_t 
     static const char *const implement[] = {"start_implementation", NULL};
     if (!e)
         e = walk(st, id, implement, staff, NULL);
+    /* Implementation under way: design done, the lift bought, the shaft being built. */
+    static const struct {
+        const char *title, *due, *note;
+        int progress;
+    } items[] = {{"施工图设计与审查", "2026-10-15", "施工图已通过审查", 100},
+                 {"电梯采购与监造", "2026-12-20", "合同已签订，设备生产中", 60},
+                 {"井道基础与钢结构施工", "2027-02-28", "基础开挖完成", 20},
+                 {"安装调试与特种设备验收", "2027-04-30", NULL, 0}};
+    for (size_t i = 0; !e && i < sizeof(items) / sizeof(items[0]); i++) {
+        int64_t item;
+        e = gr_store_item_add(st, id, items[i].title, items[i].due, &item);
+        if (!e && items[i].progress)
+            e = gr_store_item_progress(st, id, item, items[i].progress, staff, items[i].note);
+    }
 
     /* 2. Parking: one vote per household of the grid, voting now, live results. */
     if (!e)

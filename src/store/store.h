@@ -318,4 +318,32 @@ enum gr_err gr_store_user_links(struct gr_store *st, int64_t user_id, int64_t *r
 enum gr_err gr_store_user_link(struct gr_store *st, int64_t user_id, int64_t resident_id,
                                int64_t household_id, bool rep);
 
+/* Implementation items and objections. */
+struct gr_topic_item {
+    int64_t id, topic_id;
+    const char *title, *due_on, *updated_at;
+    int progress;
+};
+enum gr_err gr_store_item_add(struct gr_store *st, int64_t topic_id, const char *title,
+                              const char *due_on, int64_t *out_id);
+/* Set an item's progress (GR_ENOTFOUND if it is not the topic's) and append the update as
+ * an event of the topic. */
+enum gr_err gr_store_item_progress(struct gr_store *st, int64_t topic_id, int64_t item_id,
+                                   int progress, int64_t actor, const char *note);
+typedef int (*gr_item_fn)(void *ctx, const struct gr_topic_item *it);
+enum gr_err gr_store_items(struct gr_store *st, int64_t topic_id, gr_item_fn fn, void *ctx);
+
+struct gr_objection {
+    int64_t id, topic_id, author_user_id, answered_by;
+    const char *body, *answer, *created_at, *answered_at;
+};
+enum gr_err gr_store_objection_add(struct gr_store *st, int64_t topic_id, int64_t author,
+                                   const char *body, int64_t *out_id);
+/* Answer an objection (GR_ENOTFOUND if not the topic's, GR_ECONFLICT if answered). */
+enum gr_err gr_store_objection_answer(struct gr_store *st, int64_t topic_id, int64_t id, int64_t by,
+                                      const char *answer);
+typedef int (*gr_objection_fn)(void *ctx, const struct gr_objection *o);
+enum gr_err gr_store_objections(struct gr_store *st, int64_t topic_id, gr_objection_fn fn,
+                                void *ctx, int *open);
+
 #endif

@@ -90,6 +90,15 @@ async function assertTouchTargets(page, what) {
   assert.deepEqual(small, [], `${what}: touch targets under 44 px`);
 }
 
+// Everything in the top bar is inside the window (the page clips what is not, so the
+// scroll width does not show it).
+async function assertTopBarFits(page, what) {
+  const out = await page.evaluate(() => [...document.querySelectorAll('.topbar > *')]
+    .map((el) => ({ el: el.className, right: el.getBoundingClientRect().right }))
+    .filter((x) => x.right > window.innerWidth));
+  assert.deepEqual(out, [], `${what}: top bar wider than the window`);
+}
+
 // The topic page shows the stage (after the action's reload).
 const stageIs = (page, stage) =>
   page.locator(`.topic-head [data-testid=stage-tag][data-stage=${stage}]`).waitFor();
@@ -263,6 +272,11 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await staff.locator(`[data-testid=topic-list] [data-topic-id="${topicId}"]`).waitFor();
   await assertNoHorizontalScroll(staff, 'topic list, phone');
   await shot(staff, 'consult-list-phone');
+  await assertTopBarFits(staff, 'topic list, phone, zh-CN');
+  await staff.locator('[data-locale=en]').click();
+  await staff.locator('h1', { hasText: 'Consultation' }).waitFor();
+  await assertTopBarFits(staff, 'topic list, phone, en');
+  await staff.locator('[data-locale=zh-CN]').click();
 
   await resident.context().close();
   await staff.context().close();

@@ -139,3 +139,28 @@ CREATE TABLE tallies (
 
 -- The key of the ballot slots, made once per database.
 INSERT OR IGNORE INTO settings(key, value) VALUES ('ballot_key', lower(hex(randomblob(32))));
+
+-- Implementation of a decision: items with progress (0-100); the topic's progress is
+-- their mean. Each change of progress is also an event of the topic (a public update).
+CREATE TABLE topic_items (
+    id INTEGER PRIMARY KEY,
+    topic_id INTEGER NOT NULL REFERENCES topics(id),
+    title TEXT NOT NULL,
+    due_on TEXT,
+    progress INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX topic_items_topic ON topic_items(topic_id, id);
+
+-- Objections raised during the public notice, each answered before the topic closes.
+CREATE TABLE objections (
+    id INTEGER PRIMARY KEY,
+    topic_id INTEGER NOT NULL REFERENCES topics(id),
+    author_user_id INTEGER NOT NULL REFERENCES users(id),
+    body TEXT NOT NULL,
+    answer TEXT,
+    answered_by INTEGER REFERENCES users(id),
+    created_at TEXT NOT NULL,
+    answered_at TEXT
+);
+CREATE INDEX objections_topic ON objections(topic_id, id);

@@ -789,3 +789,147 @@ enum gr_err gr_store_user_link(struct gr_store *st, int64_t user_id, int64_t res
     sqlite3_bind_int64(q, 4, user_id);
     return done(st, q);
 }
+
+/* ---- implementation items and objections ---- */
+
+enum gr_err gr_store_item_add(struct gr_store *st, int64_t topic_id, const char *title,
+                              const char *due_on, int64_t *out_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO topic_items(topic_id, title, due_on, updated_at) VALUES (?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_int64(q, 1, topic_id);
+    bind_text(q, 2, title);
+    bind_text(q, 3, due_on);
+    sqlite3_bind_text(q, 4, now, -1, SQLITE_TRANSIENT);
+    enum gr_err e = done(st, q);
+    if (!e)
+        *out_id = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+enum gr_err gr_store_item_progress(struct gr_store *st, int64_t topic_id, int64_t item_id,
+                                   int progress, int64_t actor, const char *note)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "UPDATE topic_items SET progress = ?, updated_at = ? WHERE id = ? AND topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_int(q, 1, progress);
+    sqlite3_bind_text(q, 2, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 3, item_id);
+    sqlite3_bind_int64(q, 4, topic_id);
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    if (sqlite3_changes(st->db) == 0)
+        return GR_ENOTFOUND;
+    char text[600];
+    snprintf(text, sizeof(text), "item %lld: %d%%%s%s", (long long)item_id, progress,
+             note ? " — " : "", note ? note : "");
+    return add_event(st, topic_id, actor, "progress", NULL, NULL, text);
+}
+
+enum gr_err gr_store_items(struct gr_store *st, int64_t topic_id, gr_item_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT id, topic_id, title, due_on, updated_at, "
+                                        "progress FROM topic_items WHERE topic_id = ? ORDER BY id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_topic_item it = {sqlite3_column_int64(q, 0),
+                                   sqlite3_column_int64(q, 1),
+                                   col_text(q, 2),
+                                   col_text(q, 3),
+                                   col_text(q, 4),
+                                   sqlite3_column_int(q, 5)};
+        if (fn(ctx, &it))
+            break;
+    }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_objection_add(struct gr_store *st, int64_t topic_id, int64_t author,
+                                   const char *body, int64_t *out_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO objections(topic_id, author_user_id, body, "
+                                        "created_at) VALUES (?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_int64(q, 1, topic_id);
+    sqlite3_bind_int64(q, 2, author);
+    bind_text(q, 3, body);
+    sqlite3_bind_text(q, 4, now, -1, SQLITE_TRANSIENT);
+    enum gr_err e = done(st, q);
+    if (!e)
+        *out_id = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+enum gr_err gr_store_objection_answer(struct gr_store *st, int64_t topic_id, int64_t id, int64_t by,
+                                      const char *answer)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT answer IS NOT NULL FROM objections WHERE id = ? AND topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, topic_id);
+    int rc = sqlite3_step(q);
+    int answered = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : -1;
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
+    if (answered)
+        return GR_ECONFLICT;
+    q = gr_sq_prepare(st, "UPDATE objections SET answer = ?, answered_by = ?, answered_at = ? "
+                          "WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    bind_text(q, 1, answer);
+    sqlite3_bind_int64(q, 2, by);
+    sqlite3_bind_text(q, 3, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 4, id);
+    return done(st, q);
+}
+
+enum gr_err gr_store_objections(struct gr_store *st, int64_t topic_id, gr_objection_fn fn,
+                                void *ctx, int *open)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT id, topic_id, author_user_id, coalesce(answered_by, 0), body, answer, "
+            "created_at, answered_at FROM objections WHERE topic_id = ? ORDER BY id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    *open = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_objection o = {sqlite3_column_int64(q, 0),
+                                 sqlite3_column_int64(q, 1),
+                                 sqlite3_column_int64(q, 2),
+                                 sqlite3_column_int64(q, 3),
+                                 col_text(q, 4),
+                                 col_text(q, 5),
+                                 col_text(q, 6),
+                                 col_text(q, 7)};
+        if (!o.answer)
+            (*open)++;
+        if (fn && fn(ctx, &o))
+            fn = NULL; /* keep counting */
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
+}
