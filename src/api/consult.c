@@ -1074,8 +1074,11 @@ void gr_h_results_get(struct gr_req *r)
         return;
     }
     enum gr_stage stage = gr_stage_parse(t.stage);
+    /* Counted from the opening of the vote: voting and every stage after it, and a topic
+     * dismissed after its vote opened. Declined and withdrawn topics never voted. */
     bool closed = stage > GR_STAGE_VOTING && stage <= GR_STAGE_CLOSED;
-    bool counting = stage >= GR_STAGE_VOTING;
+    bool counting = (stage >= GR_STAGE_VOTING && stage <= GR_STAGE_CLOSED) ||
+                    (stage == GR_STAGE_DISMISSED && v.eligible >= 0);
     json_t *o = json_object();
     json_object_set_new(o, "topic_id", json_integer(t.id));
     json_object_set_new(o, "stage", json_string(t.stage));

@@ -9,10 +9,9 @@
 // 360 px phone screen and sees "you voted"; staff enter a paper ballot for another
 // household of the grid (and see the 409 for the resident's own household, which has
 // voted), close voting and see the results chart and the outcome, record the decision,
-// start implementation and publish the notice.
-//
-// Not covered because the API does not have them yet: implementation progress items and
-// objections during the notice (the topic cannot be closed before its notice period ends).
+// start implementation, plan an item and report its progress, and publish the notice; the
+// resident raises an objection during the notice and staff answer it. Closing is refused
+// (409) while the notice period runs: the close itself is not walked here.
 //
 // Run: cd tests && npm install && GR_BIN=../build/grassroots node --test e2e/consult.test.mjs
 // GR_WEB_DIR=web/dist serves that folder instead of the app embedded in the binary;
@@ -249,13 +248,41 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await staff.locator('[data-testid=decision-text]', { hasText: '楼层系数' }).waitFor();
   await act(staff, 'start_implementation');
   await stageIs(staff, 'implementing');
+  // An implementation item and a progress report (a public update in the record).
+  await act(staff, 'item');
+  await staff.locator('#i-title').fill('电梯井道施工');
+  await staff.locator('#i-due').fill('2026-12-31');
+  await staff.locator('[data-testid=item-save]').click();
+  const item = staff.locator('[data-testid=items] .item', { hasText: '电梯井道施工' });
+  await item.waitFor();
+  await item.locator('[data-testid=report-progress]').click();
+  await item.locator('input[name=progress]').fill('60');
+  await item.locator('textarea[name=note]').fill('井道开挖完成');
+  await item.locator('[data-testid=progress-save]').click();
+  await staff.locator('[data-testid=overall-progress][data-progress="60"]').waitFor();
+  await staff.locator('[data-testid=events] .event[data-action=progress]', { hasText: '井道开挖完成' }).waitFor();
+
   await act(staff, 'publish_notice');
   await staff.locator('#n-days').fill('7');
   await staff.locator('[data-testid=notice-save]').click();
   await stageIs(staff, 'notice');
   await staff.locator('[data-testid=notice-ends]').waitFor();
   await staff.locator('[data-testid=timeline] [data-stage=notice][data-state=current]').waitFor();
-  assert.equal(await staff.locator('[data-testid=events] .event').count(), 7);
+  assert.equal(await staff.locator('[data-testid=events] .event').count(), 8);
+
+  // During the notice the resident raises an objection; staff answer it.
+  await resident.reload();
+  await stageIs(resident, 'notice');
+  await resident.locator('#objection-body').fill('一楼住户的补偿办法没有公示。');
+  await resident.locator('[data-testid=objection-submit]').click();
+  await resident.locator('[data-testid=objections] .objection[data-answered=false]', { hasText: '补偿办法' }).waitFor();
+  await assertNoHorizontalScroll(resident, 'topic under notice, phone');
+  await staff.reload();
+  const objection = staff.locator('[data-testid=objections] .objection', { hasText: '补偿办法' });
+  await objection.locator('[data-testid=answer-objection]').click();
+  await objection.locator('textarea[name=answer]').fill('一楼住户不出资，另按协议给予补偿，协议已张贴在单元门口。');
+  await objection.locator('[data-testid=answer-save]').click();
+  await staff.locator('[data-testid=objections] .objection[data-answered=true] [data-testid=objection-answer]').waitFor();
   await shot(staff, 'consult-topic-desk');
   // Closing before the notice period is over: the server's 409, shown as it answers.
   await act(staff, 'close');

@@ -1,0 +1,36 @@
+// api.js - the calls the consultation feature makes (topics, stage actions, opinions,
+// meetings, the vote and its results, the decision), all through the one API client.
+import { api } from '../../api/client.js';
+
+export const PAGE = 50;
+
+export const listTopics = (filters, cursor) => api.get('/topics', { ...filters, limit: PAGE, cursor });
+export const createTopic = (body) => api.post('/topics', body);
+export const getTopic = (id) => api.get(`/topics/${id}`);
+// action: accept, decline, start_deliberation, open_voting, close_voting,
+// start_implementation, publish_notice, close, withdraw, dismiss; extra: {reason, note,
+// notice_days}.
+export const topicAction = (id, action, extra = {}) => api.post(`/topics/${id}/actions`, { action, ...extra });
+
+export const listOpinions = (id) => api.get(`/topics/${id}/opinions`);
+export const addOpinion = (id, body) => api.post(`/topics/${id}/opinions`, body);
+export const listMeetings = (id) => api.get(`/topics/${id}/meetings`);
+export const addMeeting = (id, body) => api.post(`/topics/${id}/meetings`, body);
+
+export const putVoteRule = (id, body) => api.put(`/topics/${id}/vote-rule`, body);
+export const castVote = (id, body) => api.post(`/topics/${id}/votes`, body);
+export const getResults = (id) => api.get(`/topics/${id}/results`);
+export const putDecision = (id, body) => api.put(`/topics/${id}/decision`, body);
+
+// Names of nodes, users and organisations shown next to their ids.
+export const getNode = (id) => api.get(`/nodes/${id}`);
+export const nodeChildren = (id) => api.get(`/nodes/${id}/children`, { limit: 500 });
+export const getUser = (id) => api.get(`/users/${id}`);
+export const listOrganisations = (under) => api.get('/organisations', { under, limit: 500 });
+export const getOrganisation = (id) => api.get(`/organisations/${id}`);
+// Implementation items (staff, while implementing) and objections (anyone, during the
+// public notice; staff answer them).
+export const addItem = (id, body) => api.post(`/topics/${id}/items`, body);
+export const updateItem = (id, item, body) => api.patch(`/topics/${id}/items/${item}`, body);
+export const addObjection = (id, body) => api.post(`/topics/${id}/objections`, body);
+export const answerObjection = (id, objection, body) => api.put(`/topics/${id}/objections/${objection}`, body);
