@@ -82,6 +82,11 @@ void gr_h_items_create(struct gr_req *r);
 void gr_h_items_update(struct gr_req *r);
 void gr_h_objections_create(struct gr_req *r);
 void gr_h_objections_answer(struct gr_req *r);
+void gr_h_opinions_edit(struct gr_req *r);
+void gr_h_opinions_report(struct gr_req *r);
+void gr_h_opinions_moderate(struct gr_req *r);
+void gr_h_user_participation(struct gr_req *r);
+void gr_h_household_participation(struct gr_req *r);
 void gr_h_nodes_delete(struct gr_req *r);
 
 /* The server's map (see gr_server_map_acquire): every node's JSON and the locate index. */

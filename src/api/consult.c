@@ -1400,3 +1400,187 @@ void gr_h_objections_answer(struct gr_req *r)
 out:
     json_decref(obj);
 }
+
+/* ---- opinion edits, reports and moderation; participation ---- */
+
+#define REPORTS_TO_HIDE 3
+
+static void reply_opinion(struct gr_req *r, int64_t topic, int64_t id, int status)
+{
+    json_t *all = json_array(), *one = NULL;
+    enum gr_err e = gr_store_opinions(r->st, topic, opinion_row, all);
+    size_t k;
+    json_t *x;
+    json_array_foreach(all, k, x) if (json_integer_value(json_object_get(x, "id")) == id) one = x;
+    json_incref(one);
+    json_decref(all);
+    if (e || !one) {
+        json_decref(one);
+        gr_reply_error(r, e ? e : GR_ENOTFOUND, NULL, NULL);
+        return;
+    }
+    gr_reply_json(r, status, one);
+}
+
+void gr_h_opinions_edit(struct gr_req *r)
+{
+    static const char *const allowed[] = {"body", NULL};
+    struct gr_topic t;
+    int64_t oid;
+    if (!load_topic(r, &t) || !gr_req_id(r, 1, &oid))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *body = NULL;
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "body", true, 2000, &body))
+        goto out;
+    if (!gr_topic_opinions_open(gr_stage_parse(t.stage))) {
+        gr_reply_error(r, GR_ECONFLICT, NULL, "opinions are edited while they are taken");
+        goto out;
+    }
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e) {
+        e = gr_store_opinion_edit(r->st, t.id, oid, r->who.user_id, body);
+        if (!e)
+            e = gr_store_commit(r->st);
+        else
+            gr_store_rollback(r->st);
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no opinion of yours by that id" : NULL);
+        goto out;
+    }
+    reply_opinion(r, t.id, oid, 200);
+out:
+    json_decref(obj);
+}
+
+void gr_h_opinions_report(struct gr_req *r)
+{
+    static const char *const allowed[] = {"reason", NULL};
+    struct gr_topic t;
+    int64_t oid;
+    if (!load_topic(r, &t) || !gr_req_id(r, 1, &oid))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *reason = NULL;
+    bool hidden = false;
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "reason", true, 200, &reason))
+        goto out;
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e) {
+        e = gr_store_opinion_report(r->st, t.id, oid, r->who.user_id, reason, REPORTS_TO_HIDE,
+                                    &hidden);
+        if (!e)
+            e = gr_store_commit(r->st);
+        else
+            gr_store_rollback(r->st);
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL,
+                       e == GR_ECONFLICT   ? "you reported this opinion already"
+                       : e == GR_ENOTFOUND ? "no such opinion of this topic"
+                                           : NULL);
+        goto out;
+    }
+    gr_reply_json(r, 201, json_pack("{s:b}", "hidden", hidden));
+out:
+    json_decref(obj);
+}
+
+void gr_h_opinions_moderate(struct gr_req *r)
+{
+    static const char *const allowed[] = {"hidden", "reason", NULL};
+    struct gr_topic t;
+    int64_t oid;
+    if (!load_topic(r, &t) || !gr_req_id(r, 1, &oid))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    const char *reason = NULL;
+    json_t *h = json_object_get(obj, "hidden");
+    if (!only_members(r, obj, allowed) || !text_member(r, obj, "reason", true, 500, &reason))
+        goto out;
+    if (!json_is_boolean(h)) {
+        gr_reply_error(r, GR_EINVAL, "hidden", "must be true or false");
+        goto out;
+    }
+    if (!is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community moderate opinions");
+        goto out;
+    }
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e) {
+        e = gr_store_opinion_moderate(r->st, t.id, oid, json_is_true(h), r->who.user_id, reason);
+        if (!e)
+            e = gr_store_commit(r->st);
+        else
+            gr_store_rollback(r->st);
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no such opinion of this topic" : NULL);
+        goto out;
+    }
+    reply_opinion(r, t.id, oid, 200);
+out:
+    json_decref(obj);
+}
+
+static int participation_row(void *ctx, const struct gr_participation *p)
+{
+    json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "kind", p->kind, "topic_id",
+                          (json_int_t)p->topic_id, "topic_title", p->topic_title, "at", p->at);
+    if (p->channel)
+        json_object_set_new(o, "channel", json_string(p->channel));
+    json_array_append_new(ctx, o);
+    return 0;
+}
+
+static void reply_participation(struct gr_req *r, int64_t user, int64_t household)
+{
+    json_t *items = json_array();
+    enum gr_err e = gr_store_participation(r->st, user, household, participation_row, items);
+    if (e) {
+        json_decref(items);
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    gr_reply_list(r, items, false, 0);
+}
+
+void gr_h_user_participation(struct gr_req *r)
+{
+    int64_t id;
+    if (!gr_req_id(r, 0, &id))
+        return;
+    /* Oneself, or staff who manage accounts where this one is granted. */
+    bool may = id == r->who.user_id || gr_access_is_admin(&r->who);
+    if (!may) {
+        struct gr_principal p;
+        if (gr_store_grants(r->st, id, &p) == GR_OK)
+            for (size_t i = 0; i < p.n_grants && !may; i++) {
+                struct gr_anc a;
+                if (p.grants[i].node_id &&
+                    gr_store_anc(r->st, gr_kind_get(GR_K_NODES), p.grants[i].node_id, &a) == GR_OK)
+                    may = gr_access_allows(&r->who, GR_K_NODES, &a, GR_ACT_WRITE);
+            }
+    }
+    if (!may) {
+        gr_reply_error(r, GR_ENOTFOUND, NULL, "no such user");
+        return;
+    }
+    reply_participation(r, id, 0);
+}
+
+void gr_h_household_participation(struct gr_req *r)
+{
+    int64_t id;
+    struct gr_anc anc;
+    if (!gr_req_id(r, 0, &id) || !gr_api_visible(r, gr_kind_get(GR_K_HOUSEHOLDS), id, &anc))
+        return;
+    reply_participation(r, 0, id);
+}

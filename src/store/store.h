@@ -346,4 +346,28 @@ typedef int (*gr_objection_fn)(void *ctx, const struct gr_objection *o);
 enum gr_err gr_store_objections(struct gr_store *st, int64_t topic_id, gr_objection_fn fn,
                                 void *ctx, int *open);
 
+/* Opinions: edit by the author (the old text kept as a version), reports (one per user;
+ * hidden automatically at hide_at reports), moderation (hide or restore, the reason in the
+ * topic's events). */
+enum gr_err gr_store_opinion_edit(struct gr_store *st, int64_t topic_id, int64_t id, int64_t author,
+                                  const char *body);
+/* GR_ECONFLICT when this user reported it already; *hidden says whether it is now hidden. */
+enum gr_err gr_store_opinion_report(struct gr_store *st, int64_t topic_id, int64_t id, int64_t user,
+                                    const char *reason, int hide_at, bool *hidden);
+enum gr_err gr_store_opinion_moderate(struct gr_store *st, int64_t topic_id, int64_t id, bool hide,
+                                      int64_t actor, const char *reason);
+
+/* Participation of a person (an account) or a household: opinions written, ballots cast
+ * (never their content), objections raised. */
+struct gr_participation {
+    const char *kind; /* "opinion", "vote", "objection" */
+    int64_t topic_id;
+    const char *topic_title;
+    const char *at;
+    const char *channel; /* votes: "online" or "paper" */
+};
+typedef int (*gr_participation_fn)(void *ctx, const struct gr_participation *p);
+enum gr_err gr_store_participation(struct gr_store *st, int64_t user_id, int64_t household_id,
+                                   gr_participation_fn fn, void *ctx);
+
 #endif

@@ -164,3 +164,22 @@ CREATE TABLE objections (
     answered_at TEXT
 );
 CREATE INDEX objections_topic ON objections(topic_id, id);
+
+-- Earlier texts of an edited opinion, and reports of opinions (one per user each).
+CREATE TABLE opinion_versions (
+    opinion_id INTEGER NOT NULL REFERENCES opinions(id),
+    version INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    replaced_at TEXT NOT NULL,
+    PRIMARY KEY (opinion_id, version)
+);
+CREATE TABLE opinion_reports (
+    opinion_id INTEGER NOT NULL REFERENCES opinions(id),
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    reason TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (opinion_id, user_id)
+);
+CREATE INDEX opinions_author ON opinions(author_user_id);
+CREATE INDEX voters_cast_by ON voters(cast_by);
+CREATE INDEX objections_author ON objections(author_user_id);

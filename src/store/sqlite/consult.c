@@ -933,3 +933,136 @@ enum gr_err gr_store_objections(struct gr_store *st, int64_t topic_id, gr_object
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
 }
+
+/* ---- opinion edits, reports, moderation; participation ---- */
+
+enum gr_err gr_store_opinion_edit(struct gr_store *st, int64_t topic_id, int64_t id, int64_t author,
+                                  const char *body)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO opinion_versions(opinion_id, version, body, replaced_at) SELECT id, "
+            "version, body, ? FROM opinions WHERE id = ? AND topic_id = ? AND author_user_id = ?");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_text(q, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, id);
+    sqlite3_bind_int64(q, 3, topic_id);
+    sqlite3_bind_int64(q, 4, author);
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    if (sqlite3_changes(st->db) == 0)
+        return GR_ENOTFOUND;
+    q = gr_sq_prepare(st, "UPDATE opinions SET body = ?, version = version + 1, updated_at = ? "
+                          "WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, body);
+    sqlite3_bind_text(q, 2, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 3, id);
+    return done(st, q);
+}
+
+static enum gr_err set_hidden(struct gr_store *st, int64_t id, bool hide)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "UPDATE opinions SET hidden = ? WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, hide);
+    sqlite3_bind_int64(q, 2, id);
+    return done(st, q);
+}
+
+enum gr_err gr_store_opinion_report(struct gr_store *st, int64_t topic_id, int64_t id, int64_t user,
+                                    const char *reason, int hide_at, bool *hidden)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO opinion_reports(opinion_id, user_id, reason, at) SELECT id, ?, ?, ? "
+            "FROM opinions WHERE id = ? AND topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    char now[32];
+    gr_sq_now(now, sizeof(now));
+    sqlite3_bind_int64(q, 1, user);
+    bind_text(q, 2, reason);
+    sqlite3_bind_text(q, 3, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 4, id);
+    sqlite3_bind_int64(q, 5, topic_id);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return GR_ECONFLICT;
+    if (rc != SQLITE_DONE)
+        return gr_sq_err(st, rc);
+    if (sqlite3_changes(st->db) == 0)
+        return GR_ENOTFOUND;
+    q = gr_sq_prepare(st, "SELECT count(*) FROM opinion_reports WHERE opinion_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, id);
+    int n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    sqlite3_reset(q);
+    *hidden = n >= hide_at;
+    if (n == hide_at) {
+        enum gr_err e = set_hidden(st, id, true);
+        if (e)
+            return e;
+        char note[96];
+        snprintf(note, sizeof(note), "opinion %lld hidden after %d reports", (long long)id, n);
+        return add_event(st, topic_id, 0, "hide_opinion", NULL, NULL, note);
+    }
+    return GR_OK;
+}
+
+enum gr_err gr_store_opinion_moderate(struct gr_store *st, int64_t topic_id, int64_t id, bool hide,
+                                      int64_t actor, const char *reason)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT 1 FROM opinions WHERE id = ? AND topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, topic_id);
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW)
+        return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
+    enum gr_err e = set_hidden(st, id, hide);
+    if (e)
+        return e;
+    char note[640];
+    snprintf(note, sizeof(note), "opinion %lld: %s", (long long)id, reason);
+    return add_event(st, topic_id, actor, hide ? "hide_opinion" : "restore_opinion", NULL, NULL,
+                     note);
+}
+
+enum gr_err gr_store_participation(struct gr_store *st, int64_t user_id, int64_t household_id,
+                                   gr_participation_fn fn, void *ctx)
+{
+    /* A person: what the account did. A household: the ballots cast in its name. */
+    char key[32];
+    snprintf(key, sizeof(key), "h:%lld", (long long)household_id);
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT 'opinion', o.topic_id, t.title, o.created_at, NULL FROM opinions o JOIN "
+            "topics t ON t.id = o.topic_id WHERE o.author_user_id = ?1 "
+            "UNION ALL SELECT 'vote', v.topic_id, t.title, v.voted_at, v.channel FROM voters v "
+            "JOIN topics t ON t.id = v.topic_id WHERE (v.cast_by = ?1 AND v.channel = 'online') "
+            "OR v.voter_key = ?2 "
+            "UNION ALL SELECT 'objection', b.topic_id, t.title, b.created_at, NULL FROM "
+            "objections b JOIN topics t ON t.id = b.topic_id WHERE b.author_user_id = ?1 "
+            "ORDER BY 4");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, user_id ? user_id : -1);
+    sqlite3_bind_text(q, 2, household_id ? key : "", -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_participation p = {col_text(q, 0), sqlite3_column_int64(q, 1), col_text(q, 2),
+                                     col_text(q, 3), col_text(q, 4)};
+        if (fn(ctx, &p))
+            break;
+    }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
