@@ -949,6 +949,46 @@ static bool voter_of(struct gr_req *r, const struct gr_topic *t, const struct gr
     return true;
 }
 
+struct vote_job {
+    int64_t topic, user, area;
+    bool paper, allow_change;
+    char key[48], slot[65], choices[GR_VOTE_MAX_OPTIONS * 4];
+    int ch[GR_VOTE_MAX_OPTIONS];
+    size_t n;
+};
+
+/* The write of a ballot, on the writer thread. The stage is read again there: a vote that
+ * closed meanwhile takes nothing more. */
+static enum gr_err vote_write(struct gr_req *r, void *arg)
+{
+    struct vote_job *j = arg;
+    struct gr_topic t;
+    enum gr_err e = gr_store_topic_get(r->st, j->topic, &t);
+    if (!e && gr_stage_parse(t.stage) != GR_STAGE_VOTING)
+        e = GR_ECONFLICT;
+    else if (!e)
+        e = gr_store_vote_cast(r->st, j->topic, j->key, j->slot, j->choices, j->area,
+                               j->paper ? "paper" : "online", j->user,
+                               j->allow_change && !j->paper);
+    if (e == GR_ECONFLICT) {
+        gr_reply_error(r, e, NULL,
+                       gr_stage_parse(t.stage) != GR_STAGE_VOTING
+                           ? "the topic is not in its voting stage"
+                       : j->allow_change && !j->paper ? "this ballot was entered on paper"
+                                                      : "this voter has voted already");
+        return e;
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        return e;
+    }
+    json_t *c = json_array();
+    for (size_t i = 0; i < j->n; i++)
+        json_array_append_new(c, json_integer(j->ch[i]));
+    gr_reply_json(r, 201, json_pack("{s:b, s:o}", "voted", 1, "choices", c));
+    return GR_OK;
+}
+
 void gr_h_votes_create(struct gr_req *r)
 {
     static const char *const allowed[] = {"choices",      "paper",   "resident_id",
@@ -1028,25 +1068,20 @@ void gr_h_votes_create(struct gr_req *r)
         gr_reply_error(r, e, NULL, NULL);
         goto out;
     }
-    if (!(e = gr_store_begin(r->st))) {
-        e = gr_store_vote_cast(r->st, t.id, key, slot, choices, area, paper ? "paper" : "online",
-                               r->who.user_id, rule.allow_change && !paper);
-        if (!e)
-            e = gr_store_commit(r->st);
-        else
-            gr_store_rollback(r->st);
-    }
-    if (e == GR_ECONFLICT) {
-        gr_reply_error(r, e, NULL,
-                       rule.allow_change && !paper ? "this ballot was entered on paper"
-                                                   : "this voter has voted already");
-        goto out;
-    }
-    if (e) {
-        gr_reply_error(r, e, NULL, NULL);
-        goto out;
-    }
-    gr_reply_json(r, 201, json_pack("{s:b, s:o}", "voted", 1, "choices", json_incref(jc)));
+    /* The ballot goes through the group commit: many in one synced transaction. */
+    struct vote_job *j = gr_arena_alloc(&r->arena, sizeof(*j));
+    memset(j, 0, sizeof(*j));
+    j->topic = t.id;
+    j->user = r->who.user_id;
+    j->area = area;
+    j->paper = paper;
+    j->allow_change = rule.allow_change;
+    snprintf(j->key, sizeof(j->key), "%s", key);
+    snprintf(j->slot, sizeof(j->slot), "%s", slot);
+    snprintf(j->choices, sizeof(j->choices), "%s", choices);
+    memcpy(j->ch, ch, n * sizeof(ch[0]));
+    j->n = n;
+    gr_req_defer(r, vote_write, j);
 out:
     json_decref(obj);
 }

@@ -29,6 +29,8 @@ enum gr_auth {
 
 struct gr_req;
 typedef void (*gr_handler_fn)(struct gr_req *r);
+/* A write run by the group commit (see gr_req_defer). */
+typedef enum gr_err (*gr_write_fn)(struct gr_req *r, void *arg);
 
 struct gr_route {
     unsigned methods;
@@ -75,6 +77,11 @@ struct gr_req {
     char *set_cookie;
     const char *cache_control;
     bool resp_static; /* resp points at static memory */
+    /* Group commit: the write waiting for the writer thread, and whether it ran. */
+    gr_write_fn defer_fn;
+    void *defer_arg;
+    bool deferred, resumed;
+    struct gr_req *next_job;
     int64_t start_us;
 };
 
@@ -107,6 +114,15 @@ int gr_err_status(enum gr_err err);
 void gr_reply_list(struct gr_req *r, json_t *items, bool more, int64_t last_id);
 /* Read ?limit= and ?cursor=; replies 400 and returns false when invalid. */
 bool gr_req_page(struct gr_req *r, int *limit, int64_t *after);
+
+/* Group commit. A handler that has checked its input hands its writes to the server's
+ * writer thread: fn runs there with r->st set to the writer's store, inside one
+ * transaction shared by many requests, each in its own savepoint. fn replies, and returns
+ * GR_OK to keep its writes or an error to have them undone (it must not begin, commit or
+ * roll back itself). The connection is suspended meanwhile and the answer goes out only
+ * after the transaction is on disk; if the commit fails every answer of the batch becomes
+ * a 500 and nothing was acknowledged. */
+void gr_req_defer(struct gr_req *r, gr_write_fn fn, void *arg);
 
 /* The map: an opaque, read-only state (the locate index and a cache of the nodes) built by
  * cfg.map_load, read by many threads under a shared lock, rebuilt and swapped whole when

@@ -35,9 +35,20 @@ struct throttle_slot {
     time_t since;
 };
 
+#define BATCH_MAX 512
+
 struct gr_server {
     struct gr_server_config cfg;
     struct MHD_Daemon *daemon;
+    /* Group commit: requests waiting for the writer, a singly linked queue. */
+    pthread_mutex_t wlock;
+    pthread_cond_t wcond;
+    struct gr_req *whead, *wtail;
+    bool wstop;
+    pthread_t writer;
+    bool writer_started;
+    struct gr_store *wstore;
+    atomic_uint_fast64_t n_batches, n_batched;
     pthread_mutex_t lock; /* stores, throttle */
     struct gr_store *stores[MAX_STORES];
     size_t n_stores;
@@ -433,7 +444,7 @@ static void dispatch(struct gr_req *r)
         }
     }
     r->route->fn(r);
-    if (!r->resp)
+    if (!r->resp && !r->deferred)
         gr_reply_error(r, GR_EINTERNAL, NULL, "the handler gave no answer");
 }
 
@@ -496,14 +507,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    if (!r->method)
+    if (r->resumed) {
+        /* Back from the writer: the answer is ready and the write on disk. */
+    } else if (!r->method) {
         gr_reply_error_code(r, 405, "method_not_allowed", NULL, "this method is not allowed");
-    else if (r->url_too_long)
+    } else if (r->url_too_long) {
         gr_reply_error_code(r, 414, "too_big", NULL, "the URL is too long");
-    else
+    } else {
         dispatch(r);
-    if (r->st)
+    }
+    if (r->st && !r->resumed)
         gr_store_release(r->st);
+    if (r->deferred && !r->resumed) {
+        /* The writer resumes the connection once the batch is committed. */
+        MHD_suspend_connection(c);
+        pthread_mutex_lock(&s->wlock);
+        r->next_job = NULL;
+        if (s->wtail)
+            s->wtail->next_job = r;
+        else
+            s->whead = r;
+        s->wtail = r;
+        pthread_cond_signal(&s->wcond);
+        pthread_mutex_unlock(&s->wlock);
+        return MHD_YES;
+    }
 
     struct MHD_Response *resp = MHD_create_response_from_buffer(
         r->resp_len, r->resp, r->resp_static ? MHD_RESPMEM_PERSISTENT : MHD_RESPMEM_MUST_FREE);
@@ -558,6 +586,88 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 }
 
 /* ---- shared state ---- */
+
+/* ---- group commit ---- */
+
+void gr_req_defer(struct gr_req *r, gr_write_fn fn, void *arg)
+{
+    r->defer_fn = fn;
+    r->defer_arg = arg;
+    r->deferred = true;
+}
+
+/* Replace the answer of a request whose write was lost with a plain 500. */
+static void lost(struct gr_req *r)
+{
+    if (!r->resp_static)
+        free(r->resp);
+    r->resp = NULL;
+    r->resp_static = false;
+    gr_reply_error(r, GR_EDB, NULL, "the store failed; nothing was changed");
+}
+
+/* One batch: every waiting request's writes in one transaction, each in a savepoint; one
+ * sync at commit; then the answers go out. */
+static void run_batch(struct gr_server *s, struct gr_req *batch)
+{
+    struct gr_store *st = s->wstore;
+    size_t n = 0;
+    enum gr_err e = gr_store_begin(st);
+    for (struct gr_req *r = batch; r; r = r->next_job, n++) {
+        if (e) {
+            lost(r);
+            continue;
+        }
+        r->st = st;
+        if (gr_store_savepoint(st) != GR_OK) {
+            lost(r);
+            continue;
+        }
+        enum gr_err je = r->defer_fn(r, r->defer_arg);
+        if (!r->resp)
+            gr_reply_error(r, GR_EINTERNAL, NULL, "the write gave no answer");
+        if (gr_store_savepoint_end(st, je == GR_OK) != GR_OK && je == GR_OK)
+            lost(r);
+        r->st = NULL;
+    }
+    if (!e && (e = gr_store_commit(st)) != GR_OK)
+        for (struct gr_req *r = batch; r; r = r->next_job)
+            lost(r);
+    if (e)
+        gr_store_rollback(st);
+    gr_store_release(st);
+    atomic_fetch_add(&s->n_batches, 1);
+    atomic_fetch_add(&s->n_batched, n);
+    for (struct gr_req *r = batch, *next; r; r = next) {
+        next = r->next_job;
+        r->resumed = true;
+        MHD_resume_connection(r->conn);
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct gr_server *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->wlock);
+        while (!s->whead && !s->wstop)
+            pthread_cond_wait(&s->wcond, &s->wlock);
+        if (!s->whead && s->wstop) {
+            pthread_mutex_unlock(&s->wlock);
+            return NULL;
+        }
+        /* Take up to BATCH_MAX waiting requests. */
+        struct gr_req *batch = s->whead, *last = batch;
+        for (size_t n = 1; n < BATCH_MAX && last->next_job; n++)
+            last = last->next_job;
+        s->whead = last->next_job;
+        if (!s->whead)
+            s->wtail = NULL;
+        last->next_job = NULL;
+        pthread_mutex_unlock(&s->wlock);
+        run_batch(s, batch);
+    }
+}
 
 const void *gr_server_map_acquire(struct gr_server *s)
 {
@@ -674,6 +784,15 @@ void gr_server_metrics(struct gr_server *s, struct gr_buf *b)
         (double)atomic_load(&s->micros_total) / 1e6, (unsigned long long)atomic_load(&s->in_flight),
         (unsigned long long)atomic_load(&s->n_login_failed),
         (unsigned long long)atomic_load(&s->n_throttled));
+    gr_buf_printf(b,
+                  "# HELP gr_write_batches_total Transactions of the group commit.\n"
+                  "# TYPE gr_write_batches_total counter\n"
+                  "gr_write_batches_total %llu\n"
+                  "# HELP gr_write_batched_total Requests written through the group commit.\n"
+                  "# TYPE gr_write_batched_total counter\n"
+                  "gr_write_batched_total %llu\n",
+                  (unsigned long long)atomic_load(&s->n_batches),
+                  (unsigned long long)atomic_load(&s->n_batched));
     pthread_rwlock_rdlock(&s->map_lock);
     gr_buf_printf(b,
                   "# HELP gr_locate_grids Grid polygons in the locate index.\n"
@@ -706,6 +825,13 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
         goto out;
     }
     e = gr_server_map_reload(s, st);
+    pthread_mutex_init(&s->wlock, NULL);
+    pthread_cond_init(&s->wcond, NULL);
+    if (!e)
+        e = gr_store_open(cfg->db_path, false, &s->wstore);
+    if (!e && pthread_create(&s->writer, NULL, writer_main, s) != 0)
+        e = GR_EINTERNAL;
+    s->writer_started = e == GR_OK;
     /* A demo database says who can log in; printing it again saves a look in the README. */
     gr_store_setting_get(st, "demo_logins", &logins);
     gr_store_close(st);
@@ -731,11 +857,11 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     }
     unsigned threads = cfg->threads ? cfg->threads : 2;
     s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO, 0, NULL, NULL, on_request,
-        s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)GR_HEADER_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT, 60u, MHD_OPTION_CONNECTION_LIMIT,
-        4096u, MHD_OPTION_END);
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME,
+        0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)GR_HEADER_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
+        60u, MHD_OPTION_CONNECTION_LIMIT, 4096u, MHD_OPTION_END);
     if (!s->daemon) {
         fprintf(stderr, "grassroots: cannot listen on %s:%u\n", cfg->listen_host, cfg->port);
         e = GR_EIO;
@@ -754,11 +880,20 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     int sig = 0;
     sigwait(&sigs, &sig);
     gr_log(GR_LOG_INFO, "signal %d: shutting down", sig);
+    /* The writer runs until the daemon is down, so that no suspended request is left. */
     MHD_stop_daemon(s->daemon);
     for (size_t i = 0; i < s->n_stores; i++)
         gr_store_close(s->stores[i]);
     gr_log(GR_LOG_INFO, "stopped");
 out:
+    if (s->writer_started) {
+        pthread_mutex_lock(&s->wlock);
+        s->wstop = true;
+        pthread_cond_signal(&s->wcond);
+        pthread_mutex_unlock(&s->wlock);
+        pthread_join(s->writer, NULL);
+    }
+    gr_store_close(s->wstore);
     free(logins);
     if (s->map && s->cfg.map_free)
         s->cfg.map_free(s->map);

@@ -35,6 +35,10 @@ void gr_store_release(struct gr_store *st);
 enum gr_err gr_store_begin(struct gr_store *st);
 enum gr_err gr_store_commit(struct gr_store *st);
 void gr_store_rollback(struct gr_store *st);
+/* A savepoint inside the current transaction (the group commit runs each request's writes
+ * in one): end it keeping its writes, or undoing them. */
+enum gr_err gr_store_savepoint(struct gr_store *st);
+enum gr_err gr_store_savepoint_end(struct gr_store *st, bool keep);
 /* Bulk mode (demo, import): derived counters are not maintained row by row; call
  * gr_store_recount() or gr_store_recount_touched() before commit. Durability is the same
  * as ever: the one transaction is synced at commit. */

@@ -272,6 +272,19 @@ void gr_store_rollback(struct gr_store *st)
     memset(st->anc_cache, 0, sizeof(st->anc_cache));
 }
 
+enum gr_err gr_store_savepoint(struct gr_store *st)
+{
+    return exec(st, "SAVEPOINT gr_job");
+}
+
+enum gr_err gr_store_savepoint_end(struct gr_store *st, bool keep)
+{
+    enum gr_err e = keep ? GR_OK : exec(st, "ROLLBACK TO gr_job");
+    enum gr_err r = exec(st, "RELEASE gr_job");
+    memset(st->anc_cache, 0, sizeof(st->anc_cache));
+    return e ? e : r;
+}
+
 void gr_store_bulk(struct gr_store *st, bool on)
 {
     st->bulk = on;
