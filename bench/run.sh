@@ -103,3 +103,51 @@ if grep -q Non-2xx "$OUT/coverage.txt"; then cat "$OUT/coverage.txt"; exit 1; fi
 say "coverage of a district req/s" "$(awk '/Requests\/sec/{print $2}' "$OUT/coverage.txt")"
 say "coverage of a district p50" "$(awk '$1=="50%"{print $2}' "$OUT/coverage.txt")"
 say "coverage of a district p99" "$(awk '$1=="99%"{print $2}' "$OUT/coverage.txt")"
+
+# 6. Ballots over HTTP, 64 connections: paper ballots of residents, one per request, each
+#    durable before its answer (group commit). A fresh small demo with a vote open in every
+#    community gives ~80,000 voters.
+kill $srv 2>/dev/null || true
+rm -f "$OUT"/votes.db*
+$BIN demo --db "$OUT/votes.db" --seed 2 >/dev/null
+$BIN serve --db "$OUT/votes.db" --listen 127.0.0.1:$PORT --threads 2 > "$OUT/serve-votes.log" 2>&1 &
+srv=$!
+for i in $(seq 50); do curl -sf localhost:$PORT/healthz >/dev/null && break; sleep 0.2; done
+curl -sS -f -c "$OUT/cja" -X POST http://127.0.0.1:$PORT/api/v1/session \
+  -d '{"login":"admin","password":"admin-pass-2026"}' > "$OUT/login-admin.json"
+csrf=$(sed 's/.*"csrf_token":"\([0-9a-f]*\)".*/\1/' "$OUT/login-admin.json")
+atoken=$(curl -sS -f -b "$OUT/cja" -H "X-CSRF-Token: $csrf" -X POST http://127.0.0.1:$PORT/api/v1/tokens \
+  -d '{"name":"bench"}' | sed 's/.*"token":"\([0-9a-f]*\)".*/\1/')
+api() { curl -sS -f -H "Authorization: Bearer $atoken" -X "$1" "http://127.0.0.1:$PORT$2" -d "$3"; }
+for c in $(sqlite3 "$OUT/votes.db" "SELECT id FROM nodes WHERE depth = 4"); do
+  t=$(api POST /api/v1/topics "{\"scope_node_id\":$c,\"title\":\"bench\",\"body\":\"bench\"}" | sed 's/^{"id":\([0-9]*\),.*/\1/')
+  api POST /api/v1/topics/$t/actions '{"action":"accept"}' >/dev/null
+  api POST /api/v1/topics/$t/actions '{"action":"start_deliberation"}' >/dev/null
+  api PUT /api/v1/topics/$t/vote-rule '{"eligibility":"residents","kind":"yes_no","pass":"majority","opens_at":"2020-01-01T00:00:00Z","closes_at":"2099-01-01T00:00:00Z"}' >/dev/null
+  api POST /api/v1/topics/$t/actions '{"action":"open_voting"}' >/dev/null
+done
+sqlite3 -separator ' ' "$OUT/votes.db" "SELECT t.id, r.id FROM topics t JOIN residents r ON r.community_id = t.scope_node_id WHERE t.title = 'bench' ORDER BY r.id * 7919 % 100003" > "$OUT/voters.txt"
+cat > "$OUT/votes.lua" <<LUA
+local v, i = {}, 0
+function init(args)
+  for line in io.lines(args[1]) do v[#v + 1] = line end
+  i = tonumber(args[2]) * math.floor(#v / 2)
+end
+request = function()
+  i = i + 1
+  local t, r = v[i]:match("(%d+) (%d+)")
+  return wrk.format("POST", "/api/v1/topics/" .. t .. "/votes",
+    {["Content-Type"] = "application/json", ["Authorization"] = "Bearer $atoken"},
+    '{"choices":[0],"paper":true,"resident_id":' .. r .. '}')
+end
+LUA
+# Two wrk processes of one thread each take the two halves of the voters.
+wrk -t1 -c32 -d5s -s "$OUT/votes.lua" http://127.0.0.1:$PORT/ -- "$OUT/voters.txt" 0 > "$OUT/votes0.txt" &
+w0=$!
+wrk -t1 -c32 -d5s -s "$OUT/votes.lua" http://127.0.0.1:$PORT/ -- "$OUT/voters.txt" 1 > "$OUT/votes1.txt"
+wait $w0
+sleep 1
+if grep -q Non-2xx "$OUT"/votes[01].txt; then cat "$OUT"/votes[01].txt; exit 1; fi
+say "ballots over HTTP votes/s" "$(awk '/Requests\/sec/{s += $2} END {print s}' "$OUT"/votes[01].txt)"
+say "ballots stored" "$(sqlite3 "$OUT/votes.db" "SELECT count(*) FROM voters")"
+say "group commit batches / ballots" "$(curl -s localhost:$PORT/metrics | awk '/^gr_write_batch/{printf "%s ", $2}')"

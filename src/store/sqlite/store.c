@@ -24,12 +24,21 @@ extern const struct gr_embedded gr_migrations[];
 
 void gr_sq_now(char *buf, size_t cap)
 {
+    /* Formatted once a second per thread: imports stamp every row. */
+    static _Thread_local time_t last;
+    static _Thread_local char text[32];
     struct timespec ts;
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
+    if (ts.tv_sec == last && text[0]) {
+        snprintf(buf, cap, "%s", text);
+        return;
+    }
     gmtime_r(&ts.tv_sec, &tm);
-    if (strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0 && cap)
-        buf[0] = '\0';
+    if (strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        text[0] = '\0';
+    last = ts.tv_sec;
+    snprintf(buf, cap, "%s", text);
 }
 
 enum gr_err gr_sq_err(struct gr_store *st, int rc)
