@@ -288,17 +288,45 @@ enum gr_err gr_cli_demo_consult(struct gr_store *st, int64_t community, int64_t 
         e = vote(st, id, staff, "households", "majority", true, now - 86400, now + 6 * 86400,
                  &all_households, 35, 7);
 
-    /* 3. The garden: deliberating. */
+    /* 3. The garden: decided by the households, renovation under way. */
     if (!e)
         e = topic(st, grid, 0, resident, "resident", "社区小花园改造",
-                  "把楼间闲置空地改造成口袋花园，增加座椅和儿童游乐设施。", "环境改善", &id);
-    static const char *const to_deliberation[] = {"accept", "start_deliberation", NULL};
+                  "把楼间闲置空地改造成口袋花园，增加座椅和儿童游乐设施，晚上十点后关闭照明。",
+                  "环境改善", &id);
     if (!e)
-        e = walk(st, id, to_deliberation, staff, NULL);
+        e = walk(st, id, to_voting, staff, NULL);
     if (!e)
         e = opinion(st, id, 0, resident, "for", "孩子们需要一个安全的玩耍地方。");
     if (!e)
         e = opinion(st, id, 0, staff, "against", "担心晚上有人聚集影响休息，建议限定开放时间。");
+    if (!e)
+        e = meeting(st, id, staff, "小区议事亭",
+                    "居民代表与共建单位园林所协商方案，采纳限定开放时间的意见，园林所出资施工。",
+                    15);
+    if (!e)
+        e = vote(st, id, staff, "households", "majority", false, now - 20 * 86400, now - 12 * 86400,
+                 &all_households, 55, 8);
+    if (!e)
+        e = close_vote(st, id, staff);
+    if (!e)
+        e = gr_store_topic_decide(st, id,
+                                  "经参与表决户过半数同意，改造楼间空地为口袋花园，"
+                                  "22:00 后关闭照明。由居委会牵头，共建单位园林所施工。",
+                                  0, "居委会主任");
+    if (!e)
+        e = walk(st, id, implement, staff, NULL);
+    static const struct {
+        const char *title, *due, *note;
+        int progress;
+    } garden[] = {{"清理空地与土方平整", "2026-11-10", "已完成", 100},
+                  {"座椅与儿童设施安装", "2026-12-15", "座椅已安装，游乐设施到货", 50},
+                  {"绿化种植", "2027-03-20", NULL, 0}};
+    for (size_t i = 0; !e && i < sizeof(garden) / sizeof(garden[0]); i++) {
+        int64_t item;
+        e = gr_store_item_add(st, id, garden[i].title, garden[i].due, &item);
+        if (!e && garden[i].progress)
+            e = gr_store_item_progress(st, id, item, garden[i].progress, staff, garden[i].note);
+    }
 
     /* 4. Proposed; 5. collecting; 6. declined. */
     if (!e)
