@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../base/log.h"
 #include "http.h"
@@ -45,6 +46,9 @@ struct gr_server {
     pthread_cond_t wcond;
     struct gr_req *whead, *wtail;
     bool wstop;
+    bool closing;   /* shutting down: no request is suspended any more */
+    size_t waiting; /* requests suspended for the writer, not yet resumed */
+    pthread_cond_t wdone;
     pthread_t writer;
     bool writer_started;
     struct gr_store *wstore;
@@ -519,18 +523,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (r->st && !r->resumed)
         gr_store_release(r->st);
     if (r->deferred && !r->resumed) {
-        /* The writer resumes the connection once the batch is committed. */
-        MHD_suspend_connection(c);
+        /* The writer resumes the connection once the batch is committed. While shutting
+         * down nothing is suspended: the write is refused, and nothing acknowledged. */
         pthread_mutex_lock(&s->wlock);
-        r->next_job = NULL;
-        if (s->wtail)
-            s->wtail->next_job = r;
-        else
-            s->whead = r;
-        s->wtail = r;
-        pthread_cond_signal(&s->wcond);
-        pthread_mutex_unlock(&s->wlock);
-        return MHD_YES;
+        if (s->closing) {
+            pthread_mutex_unlock(&s->wlock);
+            r->deferred = false;
+            gr_reply_error_code(r, 503, "busy", NULL, "the server is shutting down");
+        } else {
+            MHD_suspend_connection(c);
+            r->next_job = NULL;
+            if (s->wtail)
+                s->wtail->next_job = r;
+            else
+                s->whead = r;
+            s->wtail = r;
+            s->waiting++;
+            pthread_cond_signal(&s->wcond);
+            pthread_mutex_unlock(&s->wlock);
+            return MHD_YES;
+        }
     }
 
     struct MHD_Response *resp = MHD_create_response_from_buffer(
@@ -643,6 +655,10 @@ static void run_batch(struct gr_server *s, struct gr_req *batch)
         r->resumed = true;
         MHD_resume_connection(r->conn);
     }
+    pthread_mutex_lock(&s->wlock);
+    s->waiting -= n;
+    pthread_cond_broadcast(&s->wdone);
+    pthread_mutex_unlock(&s->wlock);
 }
 
 static void *writer_main(void *arg)
@@ -827,6 +843,7 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     e = gr_server_map_reload(s, st);
     pthread_mutex_init(&s->wlock, NULL);
     pthread_cond_init(&s->wcond, NULL);
+    pthread_cond_init(&s->wdone, NULL);
     if (!e)
         e = gr_store_open(cfg->db_path, false, &s->wstore);
     if (!e && pthread_create(&s->writer, NULL, writer_main, s) != 0)
@@ -880,7 +897,16 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     int sig = 0;
     sigwait(&sigs, &sig);
     gr_log(GR_LOG_INFO, "signal %d: shutting down", sig);
-    /* The writer runs until the daemon is down, so that no suspended request is left. */
+    /* Stop taking connections, refuse new deferred writes, let the writer answer every
+     * suspended request, then stop: no connection is suspended when the daemon goes. */
+    MHD_socket listener = MHD_quiesce_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener); /* ours now, says libmicrohttpd */
+    pthread_mutex_lock(&s->wlock);
+    s->closing = true;
+    while (s->waiting)
+        pthread_cond_wait(&s->wdone, &s->wlock);
+    pthread_mutex_unlock(&s->wlock);
     MHD_stop_daemon(s->daemon);
     for (size_t i = 0; i < s->n_stores; i++)
         gr_store_close(s->stores[i]);
