@@ -16,9 +16,11 @@ export const ADMIN_PASSWORD = 'admin-pass-2026';
 // Start a server. opts.demo: build the small demo city (default true); otherwise an
 // empty database with only `admin`. Resolves to { url, db, dir, stop() }.
 export async function startServer(opts = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'gr-test-'));
-  const db = join(dir, 'test.db');
-  if (opts.demo === false) {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'gr-test-'));
+  const db = opts.db ?? join(dir, 'test.db');
+  if (opts.db) {
+    // an existing database (a restart)
+  } else if (opts.demo === false) {
     execFileSync(BIN, ['init', '--db', db, '--admin-password', ADMIN_PASSWORD]);
   } else {
     execFileSync(BIN, ['demo', '--db', db, '--seed', String(opts.seed ?? 1),
@@ -40,7 +42,15 @@ export async function startServer(opts = {}) {
   });
   return {
     url, db, dir,
-    logs: () => stderr,
+        logs: () => stderr,
+    // Kill without a clean shutdown (for durability tests); keeps the files.
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) {
+        const done = new Promise((r) => child.on('exit', r));
+        child.kill(signal);
+        await done;
+      }
+    },
     async stop() {
       if (child.exitCode === null) {
         const done = new Promise((r) => child.on('exit', r));
