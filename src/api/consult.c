@@ -263,11 +263,7 @@ void gr_h_topics_create(struct gr_req *r)
     t.proposer_user_id = r->who.user_id;
     int64_t id = 0;
     if (!(e = gr_store_begin(r->st))) {
-        e = gr_store_topic_create(r->st, &t, &id);
-        if (!e)
-            e = gr_store_commit(r->st);
-        else
-            gr_store_rollback(r->st);
+        e = gr_store_end(r->st, gr_store_topic_create(r->st, &t, &id));
     }
     if (e) {
         gr_reply_error(r, e, NULL, NULL);
@@ -612,11 +608,7 @@ void gr_h_opinions_create(struct gr_req *r)
     int64_t id = 0;
     enum gr_err e = gr_store_begin(r->st);
     if (!e) {
-        e = gr_store_opinion_add(r->st, &o, MAX_OPINION_DEPTH, &id);
-        if (!e)
-            e = gr_store_commit(r->st);
-        else
-            gr_store_rollback(r->st);
+        e = gr_store_end(r->st, gr_store_opinion_add(r->st, &o, MAX_OPINION_DEPTH, &id));
     }
     if (e == GR_ENOTFOUND) {
         gr_reply_error(r, GR_EINVAL, "parent_id", "is not an opinion of this topic");
@@ -1351,12 +1343,9 @@ void gr_h_items_update(struct gr_req *r)
     }
     enum gr_err e = gr_store_begin(r->st);
     if (!e) {
-        e = gr_store_item_progress(r->st, t.id, item, (int)json_integer_value(p), r->who.user_id,
-                                   note);
-        if (!e)
-            e = gr_store_commit(r->st);
-        else
-            gr_store_rollback(r->st);
+        e = gr_store_end(r->st,
+                         gr_store_item_progress(r->st, t.id, item, (int)json_integer_value(p),
+                                                r->who.user_id, note));
     }
     if (e) {
         gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no such item of this topic" : NULL);
@@ -1476,11 +1465,7 @@ void gr_h_opinions_edit(struct gr_req *r)
     }
     enum gr_err e = gr_store_begin(r->st);
     if (!e) {
-        e = gr_store_opinion_edit(r->st, t.id, oid, r->who.user_id, body);
-        if (!e)
-            e = gr_store_commit(r->st);
-        else
-            gr_store_rollback(r->st);
+        e = gr_store_end(r->st, gr_store_opinion_edit(r->st, t.id, oid, r->who.user_id, body));
     }
     if (e) {
         gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no opinion of yours by that id" : NULL);
@@ -1507,12 +1492,8 @@ void gr_h_opinions_report(struct gr_req *r)
         goto out;
     enum gr_err e = gr_store_begin(r->st);
     if (!e) {
-        e = gr_store_opinion_report(r->st, t.id, oid, r->who.user_id, reason, REPORTS_TO_HIDE,
-                                    &hidden);
-        if (!e)
-            e = gr_store_commit(r->st);
-        else
-            gr_store_rollback(r->st);
+        e = gr_store_end(r->st, gr_store_opinion_report(r->st, t.id, oid, r->who.user_id, reason,
+                                                        REPORTS_TO_HIDE, &hidden));
     }
     if (e) {
         gr_reply_error(r, e, NULL,
@@ -1550,11 +1531,8 @@ void gr_h_opinions_moderate(struct gr_req *r)
     }
     enum gr_err e = gr_store_begin(r->st);
     if (!e) {
-        e = gr_store_opinion_moderate(r->st, t.id, oid, json_is_true(h), r->who.user_id, reason);
-        if (!e)
-            e = gr_store_commit(r->st);
-        else
-            gr_store_rollback(r->st);
+        e = gr_store_end(r->st, gr_store_opinion_moderate(r->st, t.id, oid, json_is_true(h),
+                                                          r->who.user_id, reason));
     }
     if (e) {
         gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no such opinion of this topic" : NULL);

@@ -455,11 +455,7 @@ void gr_api_update(struct gr_req *r, const struct gr_kind *k, int64_t id, json_t
         gr_reply_error(r, e, NULL, NULL);
         return;
     }
-    e = gr_store_update(r->st, k, id, vals, &ve);
-    if (!e)
-        e = gr_store_commit(r->st);
-    else
-        gr_store_rollback(r->st);
+    e = gr_store_end(r->st, gr_store_update(r->st, k, id, vals, &ve));
     if (e) {
         gr_api_verr(r, e, &ve);
         return;
@@ -486,11 +482,7 @@ void gr_api_delete(struct gr_req *r, const struct gr_kind *k, int64_t id)
         return;
     enum gr_err e = gr_store_begin(r->st);
     if (!e) {
-        e = gr_store_delete(r->st, k, id);
-        if (!e)
-            e = gr_store_commit(r->st);
-        else
-            gr_store_rollback(r->st);
+        e = gr_store_end(r->st, gr_store_delete(r->st, k, id));
     }
     if (e == GR_ECONFLICT) {
         gr_reply_error(r, e, NULL, "other records still refer to this one; remove them first");

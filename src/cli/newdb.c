@@ -39,10 +39,7 @@ enum gr_err gr_cli_new_db(const char *path, const char *admin_password, struct g
         e = gr_store_user_create(st, "admin", "系统管理员", hash, &id);
         if (!e)
             e = gr_store_grant_add(st, id, GR_ROLE_ADMIN, 0, 0);
-        if (!e)
-            e = gr_store_commit(st);
-        else
-            gr_store_rollback(st);
+        e = gr_store_end(st, e);
     }
     if (e) {
         fprintf(stderr, "grassroots: cannot create the administrator: %s\n", gr_store_errmsg(st));

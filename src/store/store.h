@@ -34,6 +34,9 @@ void gr_store_release(struct gr_store *st);
 
 enum gr_err gr_store_begin(struct gr_store *st);
 enum gr_err gr_store_commit(struct gr_store *st);
+/* End the current transaction by its outcome: commit when e is GR_OK (answering the
+ * commit's own result), else roll back and answer e. */
+enum gr_err gr_store_end(struct gr_store *st, enum gr_err e);
 void gr_store_rollback(struct gr_store *st);
 /* A savepoint inside the current transaction (the group commit runs each request's writes
  * in one): end it keeping its writes, or undoing them. */

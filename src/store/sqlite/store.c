@@ -272,6 +272,15 @@ enum gr_err gr_store_commit(struct gr_store *st)
     return e;
 }
 
+enum gr_err gr_store_end(struct gr_store *st, enum gr_err e)
+{
+    if (e) {
+        gr_store_rollback(st);
+        return e;
+    }
+    return gr_store_commit(st);
+}
+
 void gr_store_rollback(struct gr_store *st)
 {
     if (st->depth == 0)
