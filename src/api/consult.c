@@ -1214,7 +1214,7 @@ void gr_h_decision_put(struct gr_req *r)
         gr_reply_error(r, GR_ECONFLICT, NULL, "a decision is recorded for a topic that passed");
         goto out;
     }
-    enum gr_err e = gr_store_topic_decide(r->st, t.id, text, org, person);
+    enum gr_err e = gr_store_topic_decide(r->st, t.id, text, org, person, r->who.user_id);
     if (!e)
         e = gr_store_topic_get(r->st, t.id, &t);
     if (e) {

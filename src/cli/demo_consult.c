@@ -252,7 +252,7 @@ enum gr_err gr_cli_demo_consult(struct gr_store *st, int64_t community, int64_t 
         e = gr_store_topic_decide(st, id,
                                   "经参与表决的业主人数和专有部分面积均达四分之三以上同意，"
                                   "2栋加装电梯。由业主委员会委托施工单位实施，社区全程监督。",
-                                  0, "业主委员会主任");
+                                  0, "业主委员会主任", staff);
     static const char *const implement[] = {"start_implementation", NULL};
     if (!e)
         e = walk(st, id, implement, staff, NULL);
@@ -312,7 +312,7 @@ enum gr_err gr_cli_demo_consult(struct gr_store *st, int64_t community, int64_t 
         e = gr_store_topic_decide(st, id,
                                   "经参与表决户过半数同意，改造楼间空地为口袋花园，"
                                   "22:00 后关闭照明。由居委会牵头，共建单位园林所施工。",
-                                  0, "居委会主任");
+                                  0, "居委会主任", staff);
     if (!e)
         e = walk(st, id, implement, staff, NULL);
     static const struct {

@@ -240,8 +240,9 @@ enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *q, c
 enum gr_err gr_store_topic_move(struct gr_store *st, int64_t id, const char *from, const char *to,
                                 int64_t actor, const char *action, const char *note);
 /* Set the decision (text, organisation, person) or the outcome and the notice end. */
+/* Record the decision (and its event, by actor). */
 enum gr_err gr_store_topic_decide(struct gr_store *st, int64_t id, const char *text, int64_t org_id,
-                                  const char *person);
+                                  const char *person, int64_t actor);
 enum gr_err gr_store_topic_outcome(struct gr_store *st, int64_t id, bool passed,
                                    const char *digest);
 enum gr_err gr_store_topic_notice(struct gr_store *st, int64_t id, int64_t ends_at);

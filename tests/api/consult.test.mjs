@@ -276,8 +276,10 @@ test('the full flow: propose, review, opinions, deliberation, a meeting, the vot
   const final = (await as.resident.get('/api/v1/topics/' + id)).json;
   assert.deepEqual(final.events.map((e) => [e.action, e.from, e.to]), [
     ['propose', null, 'proposed'], ['accept', 'proposed', 'collecting'],
-    ['start_deliberation', 'collecting', 'deliberating'], ['open_voting', 'deliberating', 'voting'],
-    ['close_voting', 'voting', 'decided'], ['start_implementation', 'decided', 'implementing'],
+        ['start_deliberation', 'collecting', 'deliberating'], ['meeting', null, null],
+    ['open_voting', 'deliberating', 'voting'],
+    ['close_voting', 'voting', 'decided'], ['decision', null, null],
+    ['start_implementation', 'decided', 'implementing'],
     ['publish_notice', 'implementing', 'notice']]);
   assert.equal(final.tally_digest, closed.tally_digest, 'the digest is frozen at close');
   assert.deepEqual((await results(as.grid, id)).tally, res.tally, 'the tally is frozen at close');

@@ -268,7 +268,7 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await stageIs(staff, 'notice');
   await staff.locator('[data-testid=notice-ends]').waitFor();
   await staff.locator('[data-testid=timeline] [data-stage=notice][data-state=current]').waitFor();
-  assert.equal(await staff.locator('[data-testid=events] .event').count(), 8);
+  assert.equal(await staff.locator('[data-testid=events] .event').count(), 10); // with the meeting and the decision
 
   // During the notice the resident raises an objection; staff answer it.
   await resident.reload();

@@ -250,8 +250,11 @@ static enum gr_err topic_update(struct gr_store *st, const char *sql, int64_t id
 }
 
 enum gr_err gr_store_topic_decide(struct gr_store *st, int64_t id, const char *text, int64_t org_id,
-                                  const char *person)
+                                  const char *person, int64_t actor)
 {
+    enum gr_err e = add_event(st, id, actor, "decision", NULL, NULL, text);
+    if (e)
+        return e;
     return topic_update(st,
                         "UPDATE topics SET decision_text = ?, decision_org_id = ?, "
                         "decision_person = ? WHERE id = ?",
@@ -396,8 +399,12 @@ enum gr_err gr_store_meeting_add(struct gr_store *st, const struct gr_meeting *m
     bind_id(q, 8, m->created_by);
     sqlite3_bind_text(q, 9, now, -1, SQLITE_TRANSIENT);
     enum gr_err e = done(st, q);
-    if (!e)
+    if (!e) {
         *out_id = sqlite3_last_insert_rowid(st->db);
+        char note[200];
+        snprintf(note, sizeof(note), "%s %s", m->held_at, m->place);
+        e = add_event(st, m->topic_id, m->created_by, "meeting", NULL, NULL, note);
+    }
     return e;
 }
 
