@@ -18,30 +18,16 @@
 // GR_E2E_SHOTS=DIR saves screenshots there; GR_E2E_URL=http://... uses a running server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, DEMO_PASSWORD } from '../lib/server.mjs';
-
-const CHROMIUM = process.env.GR_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = process.env.GR_E2E_SHOTS ? resolve(process.env.GR_E2E_SHOTS) : null;
-const DESK = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
+import { DEMO_PASSWORD } from '../lib/server.mjs';
+import { ARGS, CHROMIUM, DESK, PHONE, shot, startE2EServer, watchErrors } from '../lib/browser.mjs';
 
 let server;
 let browser;
 
 before(async () => {
-  if (process.env.GR_E2E_URL) {
-    server = { url: process.env.GR_E2E_URL.replace(/\/$/, ''), stop: async () => {} };
-  } else {
-    const args = process.env.GR_WEB_DIR ? ['--web', resolve(process.env.GR_WEB_DIR)] : [];
-    server = await startServer({ args });
-  }
+  server = await startE2EServer();
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
@@ -56,20 +42,13 @@ async function newPerson(login, viewport) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN' });
   context.setDefaultTimeout(10000);
   const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e && e.stack ? e.stack : e)));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
-  });
+    watchErrors(page, pageErrors);
   await page.goto(server.url + '/#/login');
   await page.locator('#login-name').fill(login);
   await page.locator('#login-password').fill(DEMO_PASSWORD);
   await page.locator('[data-testid=login-submit]').click();
   await page.locator('[data-testid=user-name]').waitFor();
   return page;
-}
-
-async function shot(page, name) {
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
 }
 
 async function assertNoHorizontalScroll(page, what) {

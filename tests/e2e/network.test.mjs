@@ -11,31 +11,21 @@
 // GR_E2E_SHOTS=DIR saves screenshots there; GR_E2E_URL=http://... uses a running server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startServer, DEMO_PASSWORD } from '../lib/server.mjs';
+import { DEMO_PASSWORD } from '../lib/server.mjs';
+import { ARGS, CHROMIUM, DESK, PHONE, shot, startE2EServer, watchErrors } from '../lib/browser.mjs';
 
-const CHROMIUM = process.env.GR_CHROMIUM || '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SHOTS = process.env.GR_E2E_SHOTS ? resolve(process.env.GR_E2E_SHOTS) : null;
-const DESK = { width: 1280, height: 900 };
-const PHONE = { width: 360, height: 740 };
+
 
 let server;
 let context;
 let profile;
 
 before(async () => {
-  if (process.env.GR_E2E_URL) {
-    // A server that is already running (with the demo city): nothing to start or stop.
-    server = { url: process.env.GR_E2E_URL.replace(/\/$/, ''), stop: async () => {} };
-  } else {
-    const args = process.env.GR_WEB_DIR ? ['--web', resolve(process.env.GR_WEB_DIR)] : [];
-    server = await startServer({ args });
-  }
+  server = await startE2EServer();
   profile = mkdtempSync(join(tmpdir(), 'gr-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -45,7 +35,6 @@ before(async () => {
     locale: 'zh-CN',
   });
   context.setDefaultTimeout(10000);
-  if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 });
 
 after(async () => {
@@ -59,19 +48,12 @@ const pageErrors = [];
 
 async function newPage(viewport) {
   const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(String(e && e.stack ? e.stack : e)));
-  // The app logs its own failures (not the server's 4xx answers, which the browser logs
-  // as failed loads) with console.error.
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
-  });
+    watchErrors(page, pageErrors);
   await page.setViewportSize(viewport);
   return page;
 }
 
-async function shot(page, name) {
-  if (SHOTS) await page.screenshot({ path: join(SHOTS, name + '.png'), fullPage: true });
-}
+
 
 async function logIn(page, login) {
   await page.goto(server.url + '/#/login');
