@@ -556,19 +556,47 @@ static int opinion_row(void *ctx, const struct gr_opinion *o)
     return 0;
 }
 
-void gr_h_opinions_list(struct gr_req *r)
+/* Reply with a whole list the store filled (or the store's error). Takes items. */
+static void reply_all(struct gr_req *r, enum gr_err e, json_t *items)
 {
-    struct gr_topic t;
-    if (!load_topic(r, &t))
-        return;
-    json_t *items = json_array();
-    enum gr_err e = gr_store_opinions(r->st, t.id, opinion_row, items);
     if (e) {
         json_decref(items);
         gr_reply_error(r, e, NULL, NULL);
         return;
     }
     gr_reply_list(r, items, false, 0);
+}
+
+/* Reply with the element of items whose "id" is id, as stored (or the error, or 404).
+ * Takes items. */
+static void reply_one(struct gr_req *r, enum gr_err e, json_t *items, int64_t id, int status)
+{
+    json_t *one = NULL, *x;
+    size_t k;
+    json_array_foreach(items, k, x) if (json_integer_value(json_object_get(x, "id")) == id) one = x;
+    json_incref(one);
+    json_decref(items);
+    if (e || !one) {
+        json_decref(one);
+        gr_reply_error(r, e ? e : GR_ENOTFOUND, NULL, NULL);
+        return;
+    }
+    gr_reply_json(r, status, one);
+}
+
+static void reply_opinion(struct gr_req *r, int64_t topic, int64_t id, int status)
+{
+    json_t *all = json_array();
+    reply_one(r, gr_store_opinions(r->st, topic, opinion_row, all), all, id, status);
+}
+
+void gr_h_opinions_list(struct gr_req *r)
+{
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *items = json_array();
+    reply_all(r, gr_store_opinions(r->st, t.id, opinion_row, items), items);
 }
 
 void gr_h_opinions_create(struct gr_req *r)
@@ -622,20 +650,7 @@ void gr_h_opinions_create(struct gr_req *r)
         gr_reply_error(r, e, NULL, NULL);
         goto out;
     }
-    /* Answer the opinion as stored (its depth and times). */
-    json_t *all = json_array();
-    json_t *j = NULL;
-    if ((e = gr_store_opinions(r->st, t.id, opinion_row, all))) {
-        json_decref(all);
-        gr_reply_error(r, e, NULL, NULL);
-        goto out;
-    }
-    size_t k;
-    json_t *x;
-    json_array_foreach(all, k, x) if (json_integer_value(json_object_get(x, "id")) == id) j = x;
-    json_incref(j);
-    json_decref(all);
-    gr_reply_json(r, 201, j);
+    reply_opinion(r, t.id, id, 201); /* as stored: its depth and times */
 out:
     json_decref(obj);
 }
@@ -661,13 +676,7 @@ void gr_h_meetings_list(struct gr_req *r)
     if (!load_topic(r, &t))
         return;
     json_t *items = json_array();
-    enum gr_err e = gr_store_meetings(r->st, t.id, meeting_row, items);
-    if (e) {
-        json_decref(items);
-        gr_reply_error(r, e, NULL, NULL);
-        return;
-    }
-    gr_reply_list(r, items, false, 0);
+    reply_all(r, gr_store_meetings(r->st, t.id, meeting_row, items), items);
 }
 
 void gr_h_meetings_create(struct gr_req *r)
@@ -1299,18 +1308,7 @@ void gr_h_items_create(struct gr_req *r)
     json_t *items = json_array();
     if (!e)
         e = gr_store_items(r->st, t.id, item_row, items);
-    json_t *it = NULL;
-    size_t i;
-    json_t *x;
-    json_array_foreach(items, i, x) if (json_integer_value(json_object_get(x, "id")) == id) it = x;
-    json_incref(it);
-    json_decref(items);
-    if (e || !it) {
-        json_decref(it);
-        gr_reply_error(r, e ? e : GR_EINTERNAL, NULL, NULL);
-        goto out;
-    }
-    gr_reply_json(r, 201, it);
+    reply_one(r, e, items, id, 201);
 out:
     json_decref(obj);
 }
@@ -1429,23 +1427,6 @@ out:
 
 #define REPORTS_TO_HIDE 3
 
-static void reply_opinion(struct gr_req *r, int64_t topic, int64_t id, int status)
-{
-    json_t *all = json_array(), *one = NULL;
-    enum gr_err e = gr_store_opinions(r->st, topic, opinion_row, all);
-    size_t k;
-    json_t *x;
-    json_array_foreach(all, k, x) if (json_integer_value(json_object_get(x, "id")) == id) one = x;
-    json_incref(one);
-    json_decref(all);
-    if (e || !one) {
-        json_decref(one);
-        gr_reply_error(r, e ? e : GR_ENOTFOUND, NULL, NULL);
-        return;
-    }
-    gr_reply_json(r, status, one);
-}
-
 void gr_h_opinions_edit(struct gr_req *r)
 {
     static const char *const allowed[] = {"body", NULL};
@@ -1556,13 +1537,7 @@ static int participation_row(void *ctx, const struct gr_participation *p)
 static void reply_participation(struct gr_req *r, int64_t user, int64_t household)
 {
     json_t *items = json_array();
-    enum gr_err e = gr_store_participation(r->st, user, household, participation_row, items);
-    if (e) {
-        json_decref(items);
-        gr_reply_error(r, e, NULL, NULL);
-        return;
-    }
-    gr_reply_list(r, items, false, 0);
+    reply_all(r, gr_store_participation(r->st, user, household, participation_row, items), items);
 }
 
 void gr_h_user_participation(struct gr_req *r)
