@@ -39,6 +39,18 @@ void gr_api_update(struct gr_req *r, const struct gr_kind *k, int64_t id, json_t
                    const char *const *skip);
 void gr_api_delete(struct gr_req *r, const struct gr_kind *k, int64_t id);
 
+/* Shared checks (util.c). Each replies 400 naming the member and returns false on error. */
+bool gr_api_one_of(const char *s, const char *const *list); /* NULL-ended list */
+/* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" to Unix seconds (no reply). */
+bool gr_api_parse_time(const char *s, int64_t *out);
+/* Unix seconds as that text, or null for 0. */
+json_t *gr_api_time(int64_t t);
+/* A string member: required or not, 1..max characters; *out NULL when absent. */
+bool gr_api_text(struct gr_req *r, json_t *obj, const char *name, bool required, size_t max,
+                 const char **out);
+/* Reject members not in the NULL-ended list. */
+bool gr_api_only(struct gr_req *r, json_t *obj, const char *const *allowed);
+
 /* Handlers. */
 void gr_h_health(struct gr_req *r);
 void gr_h_metrics(struct gr_req *r);
@@ -88,6 +100,50 @@ void gr_h_opinions_moderate(struct gr_req *r);
 void gr_h_user_participation(struct gr_req *r);
 void gr_h_household_participation(struct gr_req *r);
 void gr_h_nodes_delete(struct gr_req *r);
+void gr_h_categories_list(struct gr_req *r);
+void gr_h_power_types_list(struct gr_req *r);
+void gr_h_matters_list(struct gr_req *r);
+void gr_h_matter_lists_list(struct gr_req *r);
+void gr_h_matter_lists_create(struct gr_req *r);
+void gr_h_matter_put(struct gr_req *r);
+void gr_h_matter_delete(struct gr_req *r);
+void gr_h_matter_lists_publish(struct gr_req *r);
+void gr_h_calendar_get(struct gr_req *r);
+void gr_h_calendar_put(struct gr_req *r);
+void gr_h_calendar_delete(struct gr_req *r);
+void gr_h_cases_create(struct gr_req *r);
+void gr_h_cases_list(struct gr_req *r);
+void gr_h_cases_nearby(struct gr_req *r);
+void gr_h_cases_get(struct gr_req *r);
+void gr_h_cases_action(struct gr_req *r);
+void gr_h_cases_photo_add(struct gr_req *r);
+void gr_h_photos_get(struct gr_req *r);
+void gr_h_photos_update(struct gr_req *r);
+void gr_h_inbox(struct gr_req *r);
+void gr_h_notifications(struct gr_req *r);
+void gr_h_figures(struct gr_req *r);
+void gr_h_figures_ranking(struct gr_req *r);
+void gr_h_figures_trend(struct gr_req *r);
+void gr_h_open311(struct gr_req *r);
+void gr_h_open311_item(struct gr_req *r);
+
+/* Photos: at most this many bytes each, and this many per case. */
+#define GR_PHOTO_MAX (4u << 20)
+#define GR_PHOTO_MAX_PER_CASE 9
+
+/* The grid a point lies in, with its ancestors (from the server's map): false when the
+ * point is in no grid. */
+bool gr_api_locate(struct gr_req *r, double lat, double lon, struct gr_anc *anc);
+/* Cases shared by the case and Open311 handlers: intake and the public case view. */
+struct gr_case;
+struct gr_intake;
+struct gr_case_fail;
+/* Run intake through the group commit (the intake's texts are copied first): reply is
+ * called on the writer thread, inside the request's savepoint, with the stored case, or
+ * with c NULL and f saying why nothing was stored; it must reply. */
+typedef void (*gr_intake_reply_fn)(struct gr_req *r, const struct gr_case *c,
+                                   const struct gr_case_fail *f);
+void gr_api_intake(struct gr_req *r, const struct gr_intake *in, gr_intake_reply_fn reply);
 
 /* The server's map (see gr_server_map_acquire): every node's JSON and the locate index. */
 enum gr_err gr_api_map_load(struct gr_store *st, void **out);

@@ -25,91 +25,6 @@ static const char *const proposer_kinds[] = {
     "resident", "party_org", "residents_committee", "owners_committee", "organisation",
     "case",     NULL};
 
-static bool one_of(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(s, *list) == 0)
-            return true;
-    return false;
-}
-
-/* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" to Unix seconds. */
-static bool parse_time(const char *s, int64_t *out)
-{
-    struct tm tm;
-    memset(&tm, 0, sizeof(tm));
-    if (!s || strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-        s[16] != ':' || s[19] != 'Z')
-        return false;
-    if (!gr_date_valid(s, 10))
-        return false;
-    char *end;
-    tm.tm_year = (int)strtol(s, &end, 10) - 1900;
-    tm.tm_mon = (int)strtol(s + 5, &end, 10) - 1;
-    tm.tm_mday = (int)strtol(s + 8, &end, 10);
-    tm.tm_hour = (int)strtol(s + 11, &end, 10);
-    tm.tm_min = (int)strtol(s + 14, &end, 10);
-    tm.tm_sec = (int)strtol(s + 17, &end, 10);
-    if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
-        return false;
-    *out = (int64_t)timegm(&tm);
-    return true;
-}
-
-static json_t *time_json(int64_t t)
-{
-    if (!t)
-        return json_null();
-    char buf[32];
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return json_string(buf);
-}
-
-/* A string member of obj: required or not, 1..max characters. Replies on error. */
-static bool text_member(struct gr_req *r, json_t *obj, const char *name, bool required, size_t max,
-                        const char **out)
-{
-    json_t *v = json_object_get(obj, name);
-    *out = NULL;
-    if (!v || json_is_null(v)) {
-        if (required)
-            gr_reply_error(r, GR_EINVAL, name, "is required");
-        return !required;
-    }
-    if (!json_is_string(v)) {
-        gr_reply_error(r, GR_EINVAL, name, "must be a string");
-        return false;
-    }
-    size_t n = json_string_length(v);
-    const char *s = json_string_value(v);
-    if (n == 0 || gr_utf8_len(s, n) > max || memchr(s, 0, n)) {
-        char *msg = gr_arena_printf(&r->arena, "must be 1 to %zu characters", max);
-        gr_reply_error(r, GR_EINVAL, name, msg);
-        return false;
-    }
-    *out = s;
-    return true;
-}
-
-/* Reject members not in the list. */
-static bool only_members(struct gr_req *r, json_t *obj, const char *const *allowed)
-{
-    const char *key;
-    json_t *v;
-    json_object_foreach(obj, key, v)
-    {
-        if (!one_of(key, allowed)) {
-            gr_reply_error(r, GR_EINVAL, gr_arena_strndup(&r->arena, key, strlen(key)),
-                           "is not a field here");
-            return false;
-        }
-    }
-    return true;
-}
-
 /* ---- topics ---- */
 
 static json_t *topic_json(const struct gr_topic *t)
@@ -139,7 +54,7 @@ static json_t *topic_json(const struct gr_topic *t)
                             t->decision_person ? json_string(t->decision_person) : json_null());
     }
     json_object_set_new(o, "decision", d);
-    json_object_set_new(o, "notice_ends_at", time_json(t->notice_ends_at));
+    json_object_set_new(o, "notice_ends_at", gr_api_time(t->notice_ends_at));
     json_object_set_new(o, "tally_digest",
                         t->tally_digest ? json_string(t->tally_digest) : json_null());
     json_object_set_new(o, "created_at", json_string(t->created_at));
@@ -202,7 +117,7 @@ void gr_h_topics_create(struct gr_req *r)
     memset(&t, 0, sizeof(t));
     json_t *jn = json_object_get(obj, "scope_node_id");
     struct gr_anc anc;
-    if (!only_members(r, obj, allowed))
+    if (!gr_api_only(r, obj, allowed))
         goto out;
     if (!json_is_integer(jn)) {
         gr_reply_error(r, GR_EINVAL, "scope_node_id", "is required: the community or grid");
@@ -235,14 +150,14 @@ void gr_h_topics_create(struct gr_req *r)
         }
         *pid[i] = json_integer_value(v);
     }
-    if (!text_member(r, obj, "title", true, 100, &t.title) ||
-        !text_member(r, obj, "body", true, 5000, &t.body) ||
-        !text_member(r, obj, "category", false, 32, &t.category) ||
-        !text_member(r, obj, "proposer_kind", false, 32, &t.proposer_kind))
+    if (!gr_api_text(r, obj, "title", true, 100, &t.title) ||
+        !gr_api_text(r, obj, "body", true, 5000, &t.body) ||
+        !gr_api_text(r, obj, "category", false, 32, &t.category) ||
+        !gr_api_text(r, obj, "proposer_kind", false, 32, &t.proposer_kind))
         goto out;
     if (!t.proposer_kind)
         t.proposer_kind = "resident";
-    if (!one_of(t.proposer_kind, proposer_kinds)) {
+    if (!gr_api_one_of(t.proposer_kind, proposer_kinds)) {
         gr_reply_error(r, GR_EINVAL, "proposer_kind",
                        "must be one of resident, party_org, residents_committee, "
                        "owners_committee, organisation, case");
@@ -351,12 +266,12 @@ static int event_row(void *ctx, const struct gr_topic_event *e)
 
 static json_t *rule_json(const struct gr_vote_rule_row *v)
 {
-    json_t *o = json_pack("{s:s, s:s, s:o, s:i, s:s, s:{s:i, s:i}, s:b, s:b, s:o, s:o}",
-                          "eligibility", v->eligibility, "kind", v->kind, "options",
-                          json_loads(v->options, 0, NULL), "max_choices", v->max_choices, "pass",
-                          v->pass, "quorum", "num", v->quorum_num, "den", v->quorum_den,
-                          "allow_change", v->allow_change, "live_results", v->live_results,
-                          "opens_at", time_json(v->opens_at), "closes_at", time_json(v->closes_at));
+    json_t *o = json_pack(
+        "{s:s, s:s, s:o, s:i, s:s, s:{s:i, s:i}, s:b, s:b, s:o, s:o}", "eligibility",
+        v->eligibility, "kind", v->kind, "options", json_loads(v->options, 0, NULL), "max_choices",
+        v->max_choices, "pass", v->pass, "quorum", "num", v->quorum_num, "den", v->quorum_den,
+        "allow_change", v->allow_change, "live_results", v->live_results, "opens_at",
+        gr_api_time(v->opens_at), "closes_at", gr_api_time(v->closes_at));
     if (v->eligible >= 0) {
         json_object_set_new(o, "eligible", json_integer(v->eligible));
         json_object_set_new(o, "eligible_area_m2", json_real((double)v->eligible_area / 100.0));
@@ -448,9 +363,9 @@ void gr_h_topics_action(struct gr_req *r)
     if (!obj)
         return;
     const char *name = NULL, *reason = NULL, *note = NULL;
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "action", true, 32, &name) ||
-        !text_member(r, obj, "reason", false, 500, &reason) ||
-        !text_member(r, obj, "note", false, 500, &note))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "action", true, 32, &name) ||
+        !gr_api_text(r, obj, "reason", false, 500, &reason) ||
+        !gr_api_text(r, obj, "note", false, 500, &note))
         goto out;
     enum gr_topic_action a = gr_topic_action_parse(name);
     if (a == GR_TA_NONE) {
@@ -611,10 +526,10 @@ void gr_h_opinions_create(struct gr_req *r)
         return;
     struct gr_opinion o;
     memset(&o, 0, sizeof(o));
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "body", true, 2000, &o.body) ||
-        !text_member(r, obj, "stance", true, 16, &o.stance))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "body", true, 2000, &o.body) ||
+        !gr_api_text(r, obj, "stance", true, 16, &o.stance))
         goto out;
-    if (!one_of(o.stance, stances)) {
+    if (!gr_api_one_of(o.stance, stances)) {
         gr_reply_error(r, GR_EINVAL, "stance", "must be for, against or neutral");
         goto out;
     }
@@ -692,13 +607,13 @@ void gr_h_meetings_create(struct gr_req *r)
     struct gr_meeting m;
     memset(&m, 0, sizeof(m));
     int64_t when;
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "held_at", true, 20, &m.held_at) ||
-        !text_member(r, obj, "place", true, 100, &m.place) ||
-        !text_member(r, obj, "agenda", false, 2000, &m.agenda) ||
-        !text_member(r, obj, "minutes", false, 20000, &m.minutes) ||
-        !text_member(r, obj, "participants", false, 2000, &m.participants))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "held_at", true, 20, &m.held_at) ||
+        !gr_api_text(r, obj, "place", true, 100, &m.place) ||
+        !gr_api_text(r, obj, "agenda", false, 2000, &m.agenda) ||
+        !gr_api_text(r, obj, "minutes", false, 20000, &m.minutes) ||
+        !gr_api_text(r, obj, "participants", false, 2000, &m.participants))
         goto out;
-    if (!parse_time(m.held_at, &when)) {
+    if (!gr_api_parse_time(m.held_at, &when)) {
         gr_reply_error(r, GR_EINVAL, "held_at", "must be a time YYYY-MM-DDTHH:MM:SSZ");
         goto out;
     }
@@ -752,12 +667,12 @@ void gr_h_vote_rule_put(struct gr_req *r)
     memset(&v, 0, sizeof(v));
     const char *opens = NULL, *closes = NULL;
     char *options = NULL, *voters = NULL;
-    if (!only_members(r, obj, allowed) ||
-        !text_member(r, obj, "eligibility", true, 16, &v.eligibility) ||
-        !text_member(r, obj, "kind", true, 16, &v.kind) ||
-        !text_member(r, obj, "pass", true, 32, &v.pass) ||
-        !text_member(r, obj, "opens_at", true, 20, &opens) ||
-        !text_member(r, obj, "closes_at", true, 20, &closes))
+    if (!gr_api_only(r, obj, allowed) ||
+        !gr_api_text(r, obj, "eligibility", true, 16, &v.eligibility) ||
+        !gr_api_text(r, obj, "kind", true, 16, &v.kind) ||
+        !gr_api_text(r, obj, "pass", true, 32, &v.pass) ||
+        !gr_api_text(r, obj, "opens_at", true, 20, &opens) ||
+        !gr_api_text(r, obj, "closes_at", true, 20, &closes))
         goto out;
     if (!is_staff(r, &t)) {
         gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community set the vote rule");
@@ -827,8 +742,9 @@ void gr_h_vote_rule_put(struct gr_req *r)
     }
     rule.allow_change = json_is_true(ac);
     rule.live_results = json_is_true(lr);
-    if (!parse_time(opens, &rule.opens_at) || !parse_time(closes, &rule.closes_at)) {
-        gr_reply_error(r, GR_EINVAL, !parse_time(opens, &rule.opens_at) ? "opens_at" : "closes_at",
+    if (!gr_api_parse_time(opens, &rule.opens_at) || !gr_api_parse_time(closes, &rule.closes_at)) {
+        gr_reply_error(r, GR_EINVAL,
+                       !gr_api_parse_time(opens, &rule.opens_at) ? "opens_at" : "closes_at",
                        "must be a time YYYY-MM-DDTHH:MM:SSZ");
         goto out;
     }
@@ -1007,7 +923,7 @@ void gr_h_votes_create(struct gr_req *r)
     struct gr_vote_rule_row v;
     struct gr_vote_rule rule;
     enum gr_err e;
-    if (!only_members(r, obj, allowed))
+    if (!gr_api_only(r, obj, allowed))
         goto out;
     json_t *jc = json_object_get(obj, "choices");
     json_t *paper_j = json_object_get(obj, "paper");
@@ -1200,8 +1116,8 @@ void gr_h_decision_put(struct gr_req *r)
         return;
     const char *text = NULL, *person = NULL;
     int64_t org = 0;
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "text", true, 5000, &text) ||
-        !text_member(r, obj, "person", false, 32, &person))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "text", true, 5000, &text) ||
+        !gr_api_text(r, obj, "person", false, 32, &person))
         goto out;
     json_t *jo = json_object_get(obj, "organisation_id");
     if (jo && !json_is_null(jo)) {
@@ -1288,8 +1204,8 @@ void gr_h_items_create(struct gr_req *r)
     if (!obj)
         return;
     const char *title = NULL, *due = NULL;
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "title", true, 100, &title) ||
-        !text_member(r, obj, "due_on", false, 10, &due))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "title", true, 100, &title) ||
+        !gr_api_text(r, obj, "due_on", false, 10, &due))
         goto out;
     if (due && !gr_date_valid(due, strlen(due))) {
         gr_reply_error(r, GR_EINVAL, "due_on", "must be a date YYYY-MM-DD");
@@ -1325,7 +1241,7 @@ void gr_h_items_update(struct gr_req *r)
         return;
     const char *note = NULL;
     json_t *p = json_object_get(obj, "progress");
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "note", false, 500, &note))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "note", false, 500, &note))
         goto out;
     if (!json_is_integer(p) || json_integer_value(p) < 0 || json_integer_value(p) > 100) {
         gr_reply_error(r, GR_EINVAL, "progress", "must be an integer from 0 to 100");
@@ -1370,7 +1286,7 @@ void gr_h_objections_create(struct gr_req *r)
     if (!obj)
         return;
     const char *body = NULL;
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "body", true, 2000, &body))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "body", true, 2000, &body))
         goto out;
     if (gr_stage_parse(t.stage) != GR_STAGE_NOTICE ||
         (t.notice_ends_at && (int64_t)time(NULL) >= t.notice_ends_at)) {
@@ -1400,7 +1316,7 @@ void gr_h_objections_answer(struct gr_req *r)
     if (!obj)
         return;
     const char *answer = NULL;
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "answer", true, 2000, &answer))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "answer", true, 2000, &answer))
         goto out;
     if (!is_staff(r, &t)) {
         gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community answer objections");
@@ -1438,7 +1354,7 @@ void gr_h_opinions_edit(struct gr_req *r)
     if (!obj)
         return;
     const char *body = NULL;
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "body", true, 2000, &body))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "body", true, 2000, &body))
         goto out;
     if (!gr_topic_opinions_open(gr_stage_parse(t.stage))) {
         gr_reply_error(r, GR_ECONFLICT, NULL, "opinions are edited while they are taken");
@@ -1469,7 +1385,7 @@ void gr_h_opinions_report(struct gr_req *r)
         return;
     const char *reason = NULL;
     bool hidden = false;
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "reason", true, 200, &reason))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "reason", true, 200, &reason))
         goto out;
     enum gr_err e = gr_store_begin(r->st);
     if (!e) {
@@ -1500,7 +1416,7 @@ void gr_h_opinions_moderate(struct gr_req *r)
         return;
     const char *reason = NULL;
     json_t *h = json_object_get(obj, "hidden");
-    if (!only_members(r, obj, allowed) || !text_member(r, obj, "reason", true, 500, &reason))
+    if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "reason", true, 500, &reason))
         goto out;
     if (!json_is_boolean(h)) {
         gr_reply_error(r, GR_EINVAL, "hidden", "must be true or false");

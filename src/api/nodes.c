@@ -465,6 +465,19 @@ static ssize_t map_find(const struct gr_map *m, int64_t id)
     return lo < m->n && m->ids[lo] == id ? (ssize_t)lo : -1;
 }
 
+bool gr_api_locate(struct gr_req *r, double lat, double lon, struct gr_anc *anc)
+{
+    memset(anc, 0, sizeof(*anc));
+    const struct gr_map *m = gr_server_map_acquire(r->srv);
+    int64_t id = m ? gr_geoindex_find(m->gi, lon, lat) : 0;
+    ssize_t at = id ? map_find(m, id) : -1;
+    int level = GR_LEVEL_GRID;
+    for (ssize_t p = at; p >= 0 && level >= GR_LEVEL_CITY; p = map_find(m, m->parent[p]))
+        anc->id[level--] = m->ids[p];
+    gr_server_map_release(r->srv);
+    return at >= 0;
+}
+
 void gr_h_locate(struct gr_req *r)
 {
     const char *la = gr_req_query(r, "lat"), *lo = gr_req_query(r, "lon");

@@ -6,6 +6,7 @@
 
 #define GETH GR_GET | GR_HEAD
 #define BOUNDARY_LIMIT (8u << 20)
+#define PHOTO_LIMIT (GR_PHOTO_MAX + 4096)
 
 const struct gr_route gr_routes[] = {
     {GETH, "/healthz", gr_h_health, GR_AUTH_NONE, 0},
@@ -51,6 +52,30 @@ const struct gr_route gr_routes[] = {
     {GR_POST, "/api/v1/topics/{}/opinions/{}/moderation", gr_h_opinions_moderate, GR_AUTH_USER, 0},
     {GETH, "/api/v1/users/{}/participation", gr_h_user_participation, GR_AUTH_USER, 0},
     {GETH, "/api/v1/households/{}/participation", gr_h_household_participation, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/categories", gr_h_categories_list, GR_AUTH_NONE, 0},
+    {GETH, "/api/v1/power-types", gr_h_power_types_list, GR_AUTH_NONE, 0},
+    {GETH, "/api/v1/matters", gr_h_matters_list, GR_AUTH_NONE, 0},
+    {GETH, "/api/v1/matter-lists", gr_h_matter_lists_list, GR_AUTH_USER, 0},
+    {GR_POST, "/api/v1/matter-lists", gr_h_matter_lists_create, GR_AUTH_USER, 0},
+    {GR_PUT, "/api/v1/matter-lists/{}/matters/{}", gr_h_matter_put, GR_AUTH_USER, 0},
+    {GR_DELETE, "/api/v1/matter-lists/{}/matters/{}", gr_h_matter_delete, GR_AUTH_USER, 0},
+    {GR_POST, "/api/v1/matter-lists/{}/publish", gr_h_matter_lists_publish, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/calendar", gr_h_calendar_get, GR_AUTH_NONE, 0},
+    {GR_PUT, "/api/v1/calendar/{}", gr_h_calendar_put, GR_AUTH_USER, 0},
+    {GR_DELETE, "/api/v1/calendar/{}", gr_h_calendar_delete, GR_AUTH_USER, 0},
+    {GR_POST, "/api/v1/cases", gr_h_cases_create, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/cases", gr_h_cases_list, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/cases/nearby", gr_h_cases_nearby, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/cases/{}", gr_h_cases_get, GR_AUTH_USER, 0},
+    {GR_POST, "/api/v1/cases/{}/actions", gr_h_cases_action, GR_AUTH_USER, 0},
+    {GR_POST, "/api/v1/cases/{}/photos", gr_h_cases_photo_add, GR_AUTH_USER, PHOTO_LIMIT},
+    {GETH, "/api/v1/photos/{}", gr_h_photos_get, GR_AUTH_NONE, 0},
+    {GR_PATCH, "/api/v1/photos/{}", gr_h_photos_update, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/inbox", gr_h_inbox, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/notifications", gr_h_notifications, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/metrics", gr_h_figures, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/metrics/ranking", gr_h_figures_ranking, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/metrics/trend", gr_h_figures_trend, GR_AUTH_USER, 0},
     {GETH, "/api/v1/{}", gr_h_records_list, GR_AUTH_USER, 0},
     {GR_POST, "/api/v1/{}", gr_h_records_create, GR_AUTH_USER, 0},
     {GETH, "/api/v1/{}/{}", gr_h_records_get, GR_AUTH_USER, 0},

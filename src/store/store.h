@@ -378,4 +378,204 @@ typedef int (*gr_participation_fn)(void *ctx, const struct gr_participation *p);
 enum gr_err gr_store_participation(struct gr_store *st, int64_t user_id, int64_t household_id,
                                    gr_participation_fn fn, void *ctx);
 
+/* ---- Cases (案件) and the responsibility list ---- */
+
+struct gr_category_row {
+    const char *code, *parent, *kind, *name, *name_en;
+};
+enum gr_err gr_store_category_put(struct gr_store *st, const struct gr_category_row *c);
+typedef int (*gr_category_fn)(void *ctx, const struct gr_category_row *c);
+enum gr_err gr_store_categories(struct gr_store *st, gr_category_fn fn, void *ctx);
+enum gr_err gr_store_power_type_put(struct gr_store *st, const char *code, const char *name,
+                                    const char *name_en, int ord);
+typedef int (*gr_power_type_fn)(void *ctx, const char *code, const char *name, const char *name_en);
+enum gr_err gr_store_power_types(struct gr_store *st, gr_power_type_fn fn, void *ctx);
+
+/* Versions of the list. A new draft starts as a copy of the newest version (or empty). */
+enum gr_err gr_store_matter_draft(struct gr_store *st, int *version);
+struct gr_matter_list {
+    int version;
+    const char *status;
+    int64_t effective_at, published_at, published_by;
+    int64_t n_matters;
+};
+typedef int (*gr_matter_list_fn)(void *ctx, const struct gr_matter_list *l);
+enum gr_err gr_store_matter_lists(struct gr_store *st, gr_matter_list_fn fn, void *ctx);
+/* Publish a draft, effective from effective_at (GR_ECONFLICT if it is not a draft,
+ * GR_EINVAL if it has no matters). */
+enum gr_err gr_store_matter_publish(struct gr_store *st, int version, int64_t effective_at,
+                                    int64_t by);
+/* The version cases submitted at `now` route under: the newest published one in effect;
+ * GR_ENOTFOUND when none is. */
+enum gr_err gr_store_matter_current(struct gr_store *st, int64_t now, int *version);
+struct gr_matter;
+/* Add or replace a matter of a draft version (GR_ECONFLICT when the version is published,
+ * GR_ENOTFOUND when its category or power type is unknown: *field names it). */
+enum gr_err gr_store_matter_put(struct gr_store *st, int version, const struct gr_matter *m,
+                                const char **field);
+enum gr_err gr_store_matter_delete(struct gr_store *st, int version, const char *code);
+enum gr_err gr_store_matter_get(struct gr_store *st, int version, const char *code,
+                                struct gr_matter *m);
+typedef int (*gr_matter_fn)(void *ctx, const struct gr_matter *m);
+/* The matters of a version by code, those after `after` (NULL: from the start). */
+enum gr_err gr_store_matters(struct gr_store *st, int version, const char *after, int limit,
+                             gr_matter_fn fn, void *ctx, bool *more);
+
+/* The working calendar: the exceptions and the working periods ("08:30-12:00,14:00-17:30").
+ * gr_store_calendar answers a calendar cached by the connection (valid until the next
+ * change of the calendar by this process). */
+struct gr_calendar;
+enum gr_err gr_store_calendar(struct gr_store *st, const struct gr_calendar **cal);
+enum gr_err gr_store_calendar_day_set(struct gr_store *st, const char *day, const char *kind,
+                                      const char *name);
+enum gr_err gr_store_calendar_day_delete(struct gr_store *st, const char *day);
+
+/* A case as stored. Moments are Unix seconds, 0 when unset; texts NULL when unset. */
+struct gr_case {
+    int64_t id;
+    const char *status, *channel;
+    int matter_version;
+    const char *matter_code, *category_code;
+    const char *description, *address;
+    bool has_point;
+    double lat, lon;
+    int64_t building_id, unit_id;
+    struct gr_anc anc; /* city … grid of the case's grid */
+    const char *owner_level;
+    int64_t owner_node_id, owner_org_id;
+    int64_t requester_user_id;
+    const char *requester_name, *requester_phone, *requester_email;
+    bool anonymous, urgent;
+    int64_t api_key_id;
+    const char *token;
+    int64_t created_at, updated_at;
+    const char *day;
+    int64_t respond_due, resolve_due, first_due;
+    int64_t accepted_at, dispatched_at, responded_at, resolved_at, closed_at;
+    int alarm;
+    int escalations, reworks, extensions, reopens;
+    int64_t extension_asked;
+    const char *hold_review;
+    int64_t merged_into;
+    const char *rated_resolved, *rated_satisfaction, *rated_comment;
+    int64_t rated_at;
+    const char *public_note;
+    bool was_overdue;
+};
+
+struct gr_case_event {
+    int64_t id, case_id, at, actor_user_id;
+    const char *action, *from_status, *to_status, *note, *data;
+    bool public;
+};
+
+/* Notifications written with a change: target ("n:ID", "o:ID", "u:ID") and kind. */
+struct gr_notice {
+    char target[24];
+    const char *kind;
+};
+#define GR_MAX_NOTICES 6
+
+/* Create a case (c->id 0: a new id) with its first event and rollups and notices;
+ * c->created_at and c->day must be set. */
+enum gr_err gr_store_case_create(struct gr_store *st, const struct gr_case *c,
+                                 const struct gr_case_event *ev, const struct gr_notice *nt,
+                                 size_t n_nt, int64_t *out_id);
+enum gr_err gr_store_case_get(struct gr_store *st, int64_t id, struct gr_case *c);
+/* Write a change: the case's new row if it is still as `before` left it (same status and
+ * updated_at, else GR_ECONFLICT), the event, the rollup deltas of every subject, and the
+ * notices. */
+enum gr_err gr_store_case_update(struct gr_store *st, const struct gr_case *before,
+                                 const struct gr_case *after, const struct gr_case_event *ev,
+                                 const struct gr_notice *nt, size_t n_nt);
+typedef int (*gr_case_event_fn)(void *ctx, const struct gr_case_event *e);
+enum gr_err gr_store_case_events(struct gr_store *st, int64_t case_id, gr_case_event_fn fn,
+                                 void *ctx);
+
+struct gr_case_query {
+    struct gr_query q;  /* access scopes, under, after/limit (newest first: ids below
+                           after when after > 0) */
+    const char *status; /* NULL: any */
+    int64_t owner_org_id;
+    int64_t requester_user_id;
+    const char *category_code, *matter_code;
+    int64_t from, to;   /* created_at within [from, to), 0: open-ended */
+    bool overdue_first; /* inbox order: red, yellow, then by deadline */
+    int64_t also_org;   /* with scopes: also the cases this department owns */
+};
+typedef int (*gr_case_fn)(void *ctx, const struct gr_case *c);
+enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, gr_case_fn fn,
+                           void *ctx, bool *more);
+/* Open cases of a category within `meters` of a point, submitted after `since`, nearest
+ * first, at most limit. */
+enum gr_err gr_store_cases_near(struct gr_store *st, const char *category, double lat, double lon,
+                                double meters, int64_t since, int limit, gr_case_fn fn, void *ctx);
+/* Cases accepted, dispatched or in progress whose deadline (resolve_due) is before
+ * `before` and whose alarm is below `below_alarm`, by id after after_id: the sweep. */
+enum gr_err gr_store_cases_due(struct gr_store *st, int64_t before, int below_alarm,
+                               int64_t after_id, int limit, gr_case_fn fn, void *ctx);
+
+/* 吹哨报到: summoned departments. */
+struct gr_case_task {
+    int64_t id, case_id, org_id, summoned_by;
+    int64_t summoned_at, report_due, reported_at, handle_due, done_at;
+    bool late;
+    const char *org_name;
+};
+/* GR_ECONFLICT when the department is summoned on the case already. */
+enum gr_err gr_store_task_add(struct gr_store *st, const struct gr_case_task *t, int64_t *out_id);
+/* Report in (late when after report_due) or finish the task of org on a case:
+ * GR_ENOTFOUND when org has none, GR_ECONFLICT when done already. */
+enum gr_err gr_store_task_report(struct gr_store *st, int64_t case_id, int64_t org_id, int64_t at,
+                                 bool *late);
+enum gr_err gr_store_task_done(struct gr_store *st, int64_t case_id, int64_t org_id, int64_t at);
+typedef int (*gr_task_fn)(void *ctx, const struct gr_case_task *t);
+enum gr_err gr_store_tasks(struct gr_store *st, int64_t case_id, gr_task_fn fn, void *ctx,
+                           int *open);
+
+/* Photos: bytes checked by the caller. */
+struct gr_photo {
+    int64_t id, case_id, event_id, uploaded_by, created_at, size;
+    const char *mime, *sha256;
+    bool public;
+    const void *bytes; /* only from gr_store_photo_get */
+};
+enum gr_err gr_store_photo_add(struct gr_store *st, const struct gr_photo *p, int64_t *out_id);
+enum gr_err gr_store_photo_get(struct gr_store *st, int64_t id, struct gr_photo *p);
+enum gr_err gr_store_photo_public(struct gr_store *st, int64_t id, bool public);
+typedef int (*gr_photo_fn)(void *ctx, const struct gr_photo *p);
+enum gr_err gr_store_photos(struct gr_store *st, int64_t case_id, gr_photo_fn fn, void *ctx,
+                            int *count);
+
+/* Notifications for any of targets[0..n), newest first, ids below before (0: newest). */
+struct gr_notification {
+    int64_t id, case_id, at;
+    const char *target, *kind, *note;
+};
+typedef int (*gr_notification_fn)(void *ctx, const struct gr_notification *n);
+enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targets, size_t n,
+                                   int64_t before, int limit, gr_notification_fn fn, void *ctx,
+                                   bool *more);
+
+/* The figures: the rollup counters (enum gr_fig order) of a subject ("n:ID", "o:ID",
+ * "m:CODE") summed over submission days [from_day, to_day] ("YYYY-MM-DD"). */
+enum gr_err gr_store_figures(struct gr_store *st, const char *subject, const char *from_day,
+                             const char *to_day, int64_t *sums);
+/* Per day, for trends. */
+typedef int (*gr_figures_day_fn)(void *ctx, const char *day, const int64_t *counts);
+enum gr_err gr_store_figures_days(struct gr_store *st, const char *subject, const char *from_day,
+                                  const char *to_day, gr_figures_day_fn fn, void *ctx);
+/* Recompute every rollup from the cases (after a bulk load; and a check). */
+enum gr_err gr_store_figures_recount(struct gr_store *st);
+
+/* Open311 keys, stored by the SHA-256 of the secret. */
+enum gr_err gr_store_api_key_create(struct gr_store *st, const char *name, const char *key_hash,
+                                    int64_t *out_id);
+enum gr_err gr_store_api_key_get(struct gr_store *st, const char *key_hash, int64_t *id);
+
+/* Departments (organisations of kind "department") of a district by name: the owner a
+ * matter names. GR_ENOTFOUND when the district has none of that name. */
+enum gr_err gr_store_department(struct gr_store *st, int64_t district_id, const char *dept,
+                                int64_t *org_id);
+
 #endif

@@ -221,6 +221,7 @@ void gr_store_close(struct gr_store *st)
     }
     sqlite3_close(st->db);
     gr_arena_cleanup(&st->copy);
+    gr_sq_calendar_free(st);
     free(st->touched);
     free(st);
 }

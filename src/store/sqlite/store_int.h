@@ -10,7 +10,7 @@
 #include "../../base/mem.h"
 #include "../store.h"
 
-#define STMT_CACHE 96
+#define STMT_CACHE 192
 #define MAX_FIELDS 32
 
 struct stmt_slot {
@@ -45,6 +45,9 @@ struct gr_store {
      * gr_store_recount_touched. */
     int64_t *touched;
     size_t n_touched, cap_touched;
+    /* The working calendar, loaded on first use and again after a change (cal_gen). */
+    struct gr_calendar *cal;
+    unsigned cal_gen;
 };
 
 /* A prepared statement for sql (cached; reset and unbound). NULL on error (errmsg set). */
@@ -57,6 +60,8 @@ const char *gr_sq_keep(struct gr_store *st, const char *s, size_t len);
 void gr_sq_touch(struct gr_store *st, const struct gr_anc *anc);
 /* Recompute the counters of one grid and of its community. */
 enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id);
+/* Free the cached calendar (at close). */
+void gr_sq_calendar_free(struct gr_store *st);
 /* Current UTC time as ISO 8601 into buf (at least 32 bytes). */
 void gr_sq_now(char *buf, size_t cap);
 

@@ -1,0 +1,94 @@
+/*
+ * util.c - small helpers the API handlers share: JSON members checked with errors that
+ * name them, and times in ISO 8601.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "../base/text.h"
+#include "api.h"
+
+bool gr_api_one_of(const char *s, const char *const *list)
+{
+    for (; *list; list++)
+        if (strcmp(s, *list) == 0)
+            return true;
+    return false;
+}
+
+/* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" to Unix seconds. */
+bool gr_api_parse_time(const char *s, int64_t *out)
+{
+    struct tm tm;
+    memset(&tm, 0, sizeof(tm));
+    if (!s || strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+        s[16] != ':' || s[19] != 'Z')
+        return false;
+    if (!gr_date_valid(s, 10))
+        return false;
+    char *end;
+    tm.tm_year = (int)strtol(s, &end, 10) - 1900;
+    tm.tm_mon = (int)strtol(s + 5, &end, 10) - 1;
+    tm.tm_mday = (int)strtol(s + 8, &end, 10);
+    tm.tm_hour = (int)strtol(s + 11, &end, 10);
+    tm.tm_min = (int)strtol(s + 14, &end, 10);
+    tm.tm_sec = (int)strtol(s + 17, &end, 10);
+    if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+        return false;
+    *out = (int64_t)timegm(&tm);
+    return true;
+}
+
+json_t *gr_api_time(int64_t t)
+{
+    if (!t)
+        return json_null();
+    char buf[32];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return json_string(buf);
+}
+
+/* A string member of obj: required or not, 1..max characters. Replies on error. */
+bool gr_api_text(struct gr_req *r, json_t *obj, const char *name, bool required, size_t max,
+                 const char **out)
+{
+    json_t *v = json_object_get(obj, name);
+    *out = NULL;
+    if (!v || json_is_null(v)) {
+        if (required)
+            gr_reply_error(r, GR_EINVAL, name, "is required");
+        return !required;
+    }
+    if (!json_is_string(v)) {
+        gr_reply_error(r, GR_EINVAL, name, "must be a string");
+        return false;
+    }
+    size_t n = json_string_length(v);
+    const char *s = json_string_value(v);
+    if (n == 0 || gr_utf8_len(s, n) > max || memchr(s, 0, n)) {
+        char *msg = gr_arena_printf(&r->arena, "must be 1 to %zu characters", max);
+        gr_reply_error(r, GR_EINVAL, name, msg);
+        return false;
+    }
+    *out = s;
+    return true;
+}
+
+/* Reject members not in the list. */
+bool gr_api_only(struct gr_req *r, json_t *obj, const char *const *allowed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v)
+    {
+        if (!gr_api_one_of(key, allowed)) {
+            gr_reply_error(r, GR_EINVAL, gr_arena_strndup(&r->arena, key, strlen(key)),
+                           "is not a field here");
+            return false;
+        }
+    }
+    return true;
+}

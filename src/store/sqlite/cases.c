@@ -1,0 +1,1516 @@
+/*
+ * cases.c - the responsibility list, the working calendar, cases and their events,
+ * summoned departments, photos, notifications, Open311 keys and the figures' rollups.
+ *
+ * Every change of a case goes through gr_store_case_update: the row (if nobody changed it
+ * meanwhile), its event, the rollup deltas and the notices, in the caller's transaction.
+ */
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../core/calendar.h"
+#include "../../core/case.h"
+#include "../../core/figures.h"
+#include "../../core/matter.h"
+#include "store_int.h"
+
+static enum gr_err done(struct gr_store *st, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
+}
+
+static void bind_text(sqlite3_stmt *q, int at, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(q, at, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(q, at);
+}
+
+static void bind_id(sqlite3_stmt *q, int at, int64_t id)
+{
+    if (id)
+        sqlite3_bind_int64(q, at, id);
+    else
+        sqlite3_bind_null(q, at);
+}
+
+static const char *col_text(sqlite3_stmt *q, int c)
+{
+    return (const char *)sqlite3_column_text(q, c);
+}
+
+/* A text column copied into the store's arena (valid until gr_store_release). */
+static const char *keep(struct gr_store *st, sqlite3_stmt *q, int c)
+{
+    const char *s = col_text(q, c);
+    return s ? gr_sq_keep(st, s, (size_t)sqlite3_column_bytes(q, c)) : NULL;
+}
+
+/* Step a single-row read: GR_OK with the row, GR_ENOTFOUND, or the error. */
+static enum gr_err row(struct gr_store *st, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        return GR_OK;
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
+}
+
+static enum gr_err each_end(struct gr_store *st, sqlite3_stmt *q, int rc)
+{
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
+                                                      "street_id", "community_id", "grid_id"};
+
+/* ---- categories and power types ---- */
+
+enum gr_err gr_store_category_put(struct gr_store *st, const struct gr_category_row *c)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO categories(code, parent_code, kind, name, "
+                                        "name_en) VALUES (?, ?, ?, ?, ?) ON CONFLICT(code) DO "
+                                        "UPDATE SET parent_code = excluded.parent_code, kind = "
+                                        "excluded.kind, name = excluded.name, name_en = "
+                                        "excluded.name_en");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, c->code);
+    bind_text(q, 2, c->parent);
+    bind_text(q, 3, c->kind);
+    bind_text(q, 4, c->name);
+    bind_text(q, 5, c->name_en);
+    return done(st, q);
+}
+
+enum gr_err gr_store_categories(struct gr_store *st, gr_category_fn fn, void *ctx)
+{
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT code, parent_code, kind, name, name_en FROM categories "
+                          "ORDER BY code");
+    if (!q)
+        return GR_EDB;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_category_row c = {col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3),
+                                    col_text(q, 4)};
+        if (fn(ctx, &c))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+enum gr_err gr_store_power_type_put(struct gr_store *st, const char *code, const char *name,
+                                    const char *name_en, int ord)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO power_types(code, name, name_en, ord) "
+                                        "VALUES (?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
+                                        "name = excluded.name, name_en = excluded.name_en, "
+                                        "ord = excluded.ord");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, code);
+    bind_text(q, 2, name);
+    bind_text(q, 3, name_en);
+    sqlite3_bind_int(q, 4, ord);
+    return done(st, q);
+}
+
+enum gr_err gr_store_power_types(struct gr_store *st, gr_power_type_fn fn, void *ctx)
+{
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT code, name, name_en FROM power_types ORDER BY ord, code");
+    if (!q)
+        return GR_EDB;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (fn(ctx, col_text(q, 0), col_text(q, 1), col_text(q, 2)))
+            break;
+    return each_end(st, q, rc);
+}
+
+/* ---- the responsibility list ---- */
+
+enum gr_err gr_store_matter_draft(struct gr_store *st, int *version)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT version FROM matter_lists WHERE status = 'draft'");
+    if (!q)
+        return GR_EDB;
+    enum gr_err e = row(st, q);
+    if (!e) {
+        *version = sqlite3_column_int(q, 0);
+        sqlite3_reset(q);
+        return GR_OK;
+    }
+    if (e != GR_ENOTFOUND)
+        return e;
+    q = gr_sq_prepare(st, "SELECT coalesce(max(version), 0) FROM matter_lists");
+    if (!q || (e = row(st, q)))
+        return q ? e : GR_EDB;
+    int last = sqlite3_column_int(q, 0);
+    sqlite3_reset(q);
+    q = gr_sq_prepare(st, "INSERT INTO matter_lists(version, status) VALUES (?, 'draft')");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, last + 1);
+    if ((e = done(st, q)))
+        return e;
+    q = gr_sq_prepare(st, "INSERT INTO matters SELECT ?, code, name, category_code, power_type, "
+                          "list_kind, governance, owner_level, owner_dept, co_depts, "
+                          "legal_basis, respond_limit, respond_unit, resolve_limit, "
+                          "resolve_unit, urgent FROM matters WHERE version = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, last + 1);
+    sqlite3_bind_int(q, 2, last);
+    if ((e = done(st, q)))
+        return e;
+    *version = last + 1;
+    return GR_OK;
+}
+
+enum gr_err gr_store_matter_lists(struct gr_store *st, gr_matter_list_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT l.version, l.status, l.effective_at, l.published_at, l.published_by, "
+            "(SELECT count(*) FROM matters m WHERE m.version = l.version) FROM matter_lists l "
+            "ORDER BY l.version DESC");
+    if (!q)
+        return GR_EDB;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_matter_list l = {sqlite3_column_int(q, 0),   col_text(q, 1),
+                                   sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3),
+                                   sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5)};
+        if (fn(ctx, &l))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+enum gr_err gr_store_matter_publish(struct gr_store *st, int version, int64_t effective_at,
+                                    int64_t by)
+{
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT status, (SELECT count(*) FROM matters WHERE version = ?1) FROM "
+                          "matter_lists WHERE version = ?1");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, version);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    bool draft = strcmp(col_text(q, 0), "draft") == 0;
+    int64_t n = sqlite3_column_int64(q, 1);
+    sqlite3_reset(q);
+    if (!draft)
+        return GR_ECONFLICT;
+    if (n == 0)
+        return GR_EINVAL;
+    q = gr_sq_prepare(st, "UPDATE matter_lists SET status = 'published', effective_at = ?, "
+                          "published_at = ?, published_by = ? WHERE version = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, effective_at);
+    sqlite3_bind_int64(q, 2, (int64_t)time(NULL));
+    bind_id(q, 3, by);
+    sqlite3_bind_int(q, 4, version);
+    return done(st, q);
+}
+
+enum gr_err gr_store_matter_current(struct gr_store *st, int64_t now, int *version)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT version FROM matter_lists WHERE status = "
+                                        "'published' AND effective_at <= ? ORDER BY version "
+                                        "DESC LIMIT 1");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, now);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    *version = sqlite3_column_int(q, 0);
+    sqlite3_reset(q);
+    return GR_OK;
+}
+
+static const char *level_name_or_null(enum gr_level l)
+{
+    return l == GR_LEVEL_NONE ? NULL : gr_level_name(l);
+}
+
+enum gr_err gr_store_matter_put(struct gr_store *st, int version, const struct gr_matter *m,
+                                const char **field)
+{
+    *field = NULL;
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT status FROM matter_lists WHERE version = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, version);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    bool draft = strcmp(col_text(q, 0), "draft") == 0;
+    sqlite3_reset(q);
+    if (!draft)
+        return GR_ECONFLICT;
+    q = gr_sq_prepare(st, "SELECT (SELECT count(*) FROM categories WHERE code = ? AND "
+                          "parent_code IS NOT NULL), (SELECT count(*) FROM power_types WHERE "
+                          "code = ?)");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, m->category);
+    bind_text(q, 2, m->power_type);
+    if ((e = row(st, q)))
+        return e;
+    bool cat = sqlite3_column_int(q, 0) > 0, pt = sqlite3_column_int(q, 1) > 0;
+    sqlite3_reset(q);
+    if (!cat || !pt) {
+        *field = !cat ? "category" : "power_type";
+        return GR_ENOTFOUND;
+    }
+    char co[512] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < m->n_co && i < GR_MATTER_MAX_CO; i++) {
+        int w = snprintf(co + len, sizeof(co) - len, "%s%s", i ? "|" : "", m->co_depts[i]);
+        if (w < 0 || (size_t)w >= sizeof(co) - len)
+            return GR_EINVAL;
+        len += (size_t)w;
+    }
+    q = gr_sq_prepare(st, "INSERT OR REPLACE INTO matters(version, code, name, category_code, "
+                          "power_type, list_kind, governance, owner_level, owner_dept, "
+                          "co_depts, legal_basis, respond_limit, respond_unit, resolve_limit, "
+                          "resolve_unit, urgent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                          "?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, version);
+    bind_text(q, 2, m->code);
+    bind_text(q, 3, m->name);
+    bind_text(q, 4, m->category);
+    bind_text(q, 5, m->power_type);
+    bind_text(q, 6, gr_list_kind_name(m->list_kind));
+    bind_text(q, 7, gr_governance_name(m->governance));
+    bind_text(q, 8, level_name_or_null(m->owner_level));
+    bind_text(q, 9, m->owner_dept);
+    bind_text(q, 10, len ? co : NULL);
+    bind_text(q, 11, m->legal_basis);
+    sqlite3_bind_int(q, 12, m->respond_limit);
+    bind_text(q, 13, gr_time_unit_name(m->respond_unit));
+    sqlite3_bind_int(q, 14, m->resolve_limit);
+    bind_text(q, 15, gr_time_unit_name(m->resolve_unit));
+    sqlite3_bind_int(q, 16, m->urgent);
+    return done(st, q);
+}
+
+enum gr_err gr_store_matter_delete(struct gr_store *st, int version, const char *code)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "DELETE FROM matters WHERE version = ? AND code = ? AND "
+                                        "version IN (SELECT version FROM matter_lists WHERE "
+                                        "status = 'draft')");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, version);
+    bind_text(q, 2, code);
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    return sqlite3_changes(st->db) ? GR_OK : GR_ENOTFOUND;
+}
+
+#define MATTER_COLS                                                                                \
+    "code, name, category_code, power_type, list_kind, governance, owner_level, owner_dept, "      \
+    "co_depts, legal_basis, respond_limit, respond_unit, resolve_limit, resolve_unit, urgent"
+
+/* Read a matter row; texts are copied into the arena so that they outlive the statement. */
+static void read_matter(struct gr_store *st, sqlite3_stmt *q, struct gr_matter *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->code = keep(st, q, 0);
+    m->name = keep(st, q, 1);
+    m->category = keep(st, q, 2);
+    m->power_type = keep(st, q, 3);
+    m->list_kind = gr_list_kind_parse(col_text(q, 4));
+    m->governance = gr_governance_parse(col_text(q, 5));
+    const char *lv = col_text(q, 6);
+    m->owner_level = lv ? gr_level_parse(lv, strlen(lv)) : GR_LEVEL_NONE;
+    m->owner_dept = keep(st, q, 7);
+    char *co = (char *)keep(st, q, 8);
+    for (char *p = co; p && *p && m->n_co < GR_MATTER_MAX_CO;) {
+        m->co_depts[m->n_co++] = p;
+        char *bar = strchr(p, '|');
+        if (!bar)
+            break;
+        *bar = '\0';
+        p = bar + 1;
+    }
+    m->legal_basis = keep(st, q, 9);
+    m->respond_limit = sqlite3_column_int(q, 10);
+    m->respond_unit = gr_time_unit_parse(col_text(q, 11));
+    m->resolve_limit = sqlite3_column_int(q, 12);
+    m->resolve_unit = gr_time_unit_parse(col_text(q, 13));
+    m->urgent = sqlite3_column_int(q, 14) != 0;
+}
+
+enum gr_err gr_store_matter_get(struct gr_store *st, int version, const char *code,
+                                struct gr_matter *m)
+{
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT " MATTER_COLS " FROM matters WHERE version = ? AND code = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, version);
+    bind_text(q, 2, code);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    read_matter(st, q, m);
+    sqlite3_reset(q);
+    return GR_OK;
+}
+
+enum gr_err gr_store_matters(struct gr_store *st, int version, const char *after, int limit,
+                             gr_matter_fn fn, void *ctx, bool *more)
+{
+    *more = false;
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " MATTER_COLS " FROM matters WHERE version = ? "
+                                        "AND code > ? ORDER BY code LIMIT ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, version);
+    sqlite3_bind_text(q, 2, after ? after : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 3, limit + 1);
+    int rc, n = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n++ == limit) {
+            *more = true;
+            break;
+        }
+        struct gr_matter m;
+        read_matter(st, q, &m);
+        if (fn(ctx, &m))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+/* ---- the working calendar ---- */
+
+/* Bumped by every change of the calendar in this process: connections reload. */
+static atomic_uint cal_gen = 1;
+
+struct cal_cache {
+    struct gr_calendar cal;
+    struct gr_cal_day *days;
+    char *names;
+};
+
+void gr_sq_calendar_free(struct gr_store *st)
+{
+    struct cal_cache *c = (struct cal_cache *)st->cal;
+    if (!c)
+        return;
+    free(c->days);
+    free(c->names);
+    free(c);
+    st->cal = NULL;
+}
+
+/* "08:30-12:00,14:00-17:30" into the calendar's periods. */
+static bool parse_periods(const char *s, struct gr_calendar *c)
+{
+    c->n_periods = 0;
+    while (s && *s) {
+        int h1, m1, h2, m2, used = 0;
+        if (c->n_periods == GR_CAL_MAX_PERIODS ||
+            sscanf(s, "%2d:%2d-%2d:%2d%n", &h1, &m1, &h2, &m2, &used) != 4)
+            return false;
+        c->period_start[c->n_periods] = h1 * 60 + m1;
+        c->period_end[c->n_periods] = h2 * 60 + m2;
+        c->n_periods++;
+        s += used;
+        if (*s == ',')
+            s++;
+        else if (*s)
+            return false;
+    }
+    return c->n_periods > 0;
+}
+
+static enum gr_err calendar_load(struct gr_store *st, struct cal_cache *c)
+{
+    gr_cal_default(&c->cal);
+    char *periods = NULL;
+    enum gr_err e = gr_store_setting_get(st, "work_periods", &periods);
+    if (e && e != GR_ENOTFOUND)
+        return e;
+    if (periods && !parse_periods(periods, &c->cal))
+        gr_cal_default(&c->cal); /* checked when set; a hand-edited value falls back */
+    free(periods);
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT day, kind, name FROM calendar_days ORDER BY day");
+    if (!q)
+        return GR_EDB;
+    size_t cap = 64, n = 0, names_len = 0, names_cap = 4096;
+    c->days = malloc(cap * sizeof(*c->days));
+    c->names = malloc(names_cap);
+    size_t *name_at = malloc(cap * sizeof(size_t));
+    if (!c->days || !c->names || !name_at) {
+        free(name_at);
+        sqlite3_reset(q);
+        return GR_EINTERNAL;
+    }
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        gr_ymd d;
+        if (!gr_ymd_parse(col_text(q, 0), &d))
+            continue;
+        if (n == cap) {
+            cap *= 2;
+            void *a = realloc(c->days, cap * sizeof(*c->days));
+            void *b = realloc(name_at, cap * sizeof(size_t));
+            if (!a || !b) {
+                free(a ? a : c->days);
+                free(b ? b : name_at);
+                c->days = NULL;
+                sqlite3_reset(q);
+                return GR_EINTERNAL;
+            }
+            c->days = a;
+            name_at = b;
+        }
+        const char *name = col_text(q, 2);
+        size_t len = name ? strlen(name) + 1 : 0;
+        if (names_len + len > names_cap) {
+            names_cap = (names_len + len) * 2;
+            char *p = realloc(c->names, names_cap);
+            if (!p) {
+                free(name_at);
+                sqlite3_reset(q);
+                return GR_EINTERNAL;
+            }
+            c->names = p;
+        }
+        name_at[n] = name ? names_len : (size_t)-1;
+        if (name) {
+            memcpy(c->names + names_len, name, len);
+            names_len += len;
+        }
+        c->days[n].ymd = d;
+        c->days[n].kind = strcmp(col_text(q, 1), "workday") == 0 ? GR_DAY_WORKDAY : GR_DAY_HOLIDAY;
+        n++;
+    }
+    sqlite3_reset(q);
+    for (size_t i = 0; i < n; i++)
+        c->days[i].name = name_at[i] == (size_t)-1 ? NULL : c->names + name_at[i];
+    free(name_at);
+    c->cal.days = c->days;
+    c->cal.n_days = n;
+    return (rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_calendar(struct gr_store *st, const struct gr_calendar **cal)
+{
+    unsigned gen = atomic_load(&cal_gen);
+    if (st->cal && st->cal_gen == gen) {
+        *cal = st->cal;
+        return GR_OK;
+    }
+    gr_sq_calendar_free(st);
+    struct cal_cache *c = calloc(1, sizeof(*c));
+    if (!c)
+        return GR_EINTERNAL;
+    enum gr_err e = calendar_load(st, c);
+    if (e) {
+        free(c->days);
+        free(c->names);
+        free(c);
+        return e;
+    }
+    st->cal = &c->cal; /* the first member: the cache itself */
+    st->cal_gen = gen;
+    *cal = st->cal;
+    return GR_OK;
+}
+
+enum gr_err gr_store_calendar_day_set(struct gr_store *st, const char *day, const char *kind,
+                                      const char *name)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT OR REPLACE INTO calendar_days(day, kind, name) "
+                                        "VALUES (?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, day);
+    bind_text(q, 2, kind);
+    bind_text(q, 3, name);
+    enum gr_err e = done(st, q);
+    if (!e)
+        atomic_fetch_add(&cal_gen, 1);
+    return e;
+}
+
+enum gr_err gr_store_calendar_day_delete(struct gr_store *st, const char *day)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "DELETE FROM calendar_days WHERE day = ?");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, day);
+    enum gr_err e = done(st, q);
+    if (!e)
+        atomic_fetch_add(&cal_gen, 1);
+    return e;
+}
+
+/* ---- the rollups ---- */
+
+static void facts_of(const struct gr_case *c, struct gr_case_facts *f)
+{
+    memset(f, 0, sizeof(*f));
+    if (!c)
+        return;
+    enum gr_cstatus s = gr_cstatus_parse(c->status);
+    f->exists = true;
+    f->open = gr_case_open(s);
+    f->rejected = s == GR_CS_REJECTED;
+    f->merged = s == GR_CS_MERGED;
+    f->closed = s == GR_CS_CLOSED;
+    f->created_at = c->created_at;
+    f->accepted_at = c->accepted_at;
+    f->responded_at = c->responded_at;
+    f->resolved_at = c->resolved_at;
+    f->closed_at = c->closed_at;
+    f->respond_due = c->respond_due;
+    f->promised_due = c->first_due;
+    f->overdue = c->was_overdue;
+    f->rated = c->rated_at != 0;
+    f->resolved_answer = gr_resolved_parse(c->rated_resolved);
+    f->satisfaction_answer = gr_satisfaction_parse(c->rated_satisfaction);
+    f->reworks = c->reworks;
+    f->extensions = c->extensions;
+    f->escalations = c->escalations;
+    f->reopens = c->reopens;
+}
+
+#define MAX_SUBJECTS 8
+
+struct subjects {
+    size_t n;
+    char key[MAX_SUBJECTS][40];
+};
+
+static void subjects_of(const struct gr_case *c, struct subjects *s)
+{
+    s->n = 0;
+    if (!c)
+        return;
+    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+        if (c->anc.id[l])
+            snprintf(s->key[s->n++], sizeof(s->key[0]), "n:%lld", (long long)c->anc.id[l]);
+    snprintf(s->key[s->n++], sizeof(s->key[0]), "m:%s", c->matter_code ? c->matter_code : "");
+    if (c->owner_org_id)
+        snprintf(s->key[s->n++], sizeof(s->key[0]), "o:%lld", (long long)c->owner_org_id);
+}
+
+static enum gr_err stats_add(struct gr_store *st, const char *subject, const char *day,
+                             const int64_t *d)
+{
+    bool any = false;
+    for (int i = 0; i < GR_N_FIGS && !any; i++)
+        any = d[i] != 0;
+    if (!any)
+        return GR_OK;
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO case_stats(subject, day, total, accepted, rejected, merged, responded, "
+            "responded_on_time, resolved, closed, closed_on_time, overdue_open, open, rated, "
+            "rated_yes, rated_partly, rated_satisfied, rated_basic, reworks, reworked, "
+            "extensions, escalations, reopens, handling_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(subject, day) DO UPDATE "
+            "SET total = total + excluded.total, accepted = accepted + excluded.accepted, "
+            "rejected = rejected + excluded.rejected, merged = merged + excluded.merged, "
+            "responded = responded + excluded.responded, responded_on_time = "
+            "responded_on_time + excluded.responded_on_time, resolved = resolved + "
+            "excluded.resolved, closed = closed + excluded.closed, closed_on_time = "
+            "closed_on_time + excluded.closed_on_time, overdue_open = overdue_open + "
+            "excluded.overdue_open, open = open + excluded.open, rated = rated + excluded.rated, "
+            "rated_yes = rated_yes + excluded.rated_yes, rated_partly = rated_partly + "
+            "excluded.rated_partly, rated_satisfied = rated_satisfied + "
+            "excluded.rated_satisfied, rated_basic = rated_basic + excluded.rated_basic, reworks "
+            "= reworks + excluded.reworks, reworked = reworked + excluded.reworked, extensions = "
+            "extensions + excluded.extensions, escalations = escalations + "
+            "excluded.escalations, reopens = reopens + excluded.reopens, handling_seconds = "
+            "handling_seconds + excluded.handling_seconds");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, subject);
+    bind_text(q, 2, day);
+    for (int i = 0; i < GR_N_FIGS; i++)
+        sqlite3_bind_int64(q, 3 + i, d[i]);
+    return done(st, q);
+}
+
+/* Add contribution(after) − contribution(before) to every subject of either. */
+static enum gr_err stats_apply(struct gr_store *st, const struct gr_case *before,
+                               const struct gr_case *after)
+{
+    struct gr_case_facts fb, fa;
+    int64_t cb[GR_N_FIGS], ca[GR_N_FIGS], d[GR_N_FIGS];
+    facts_of(before, &fb);
+    facts_of(after, &fa);
+    gr_fig_contribution(&fb, cb);
+    gr_fig_contribution(&fa, ca);
+    struct subjects sb, sa;
+    subjects_of(before, &sb);
+    subjects_of(after, &sa);
+    const char *day = after ? after->day : before->day;
+    enum gr_err e = GR_OK;
+    for (size_t i = 0; i < sa.n && !e; i++) {
+        bool both = false;
+        for (size_t j = 0; j < sb.n && !both; j++)
+            both = strcmp(sa.key[i], sb.key[j]) == 0;
+        for (int k = 0; k < GR_N_FIGS; k++)
+            d[k] = ca[k] - (both ? cb[k] : 0);
+        e = stats_add(st, sa.key[i], day, d);
+    }
+    for (size_t j = 0; j < sb.n && !e; j++) {
+        bool both = false;
+        for (size_t i = 0; i < sa.n && !both; i++)
+            both = strcmp(sa.key[i], sb.key[j]) == 0;
+        if (both)
+            continue;
+        for (int k = 0; k < GR_N_FIGS; k++)
+            d[k] = -cb[k];
+        e = stats_add(st, sb.key[j], day, d);
+    }
+    return e;
+}
+
+/* ---- cases ---- */
+
+#define CASE_COLS                                                                                  \
+    "id, status, channel, matter_version, matter_code, category_code, description, address, "      \
+    "lat, lon, building_id, unit_id, city_id, district_id, street_id, community_id, grid_id, "     \
+    "owner_level, owner_node_id, owner_org_id, requester_user_id, requester_name, "                \
+    "requester_phone, requester_email, anonymous, urgent, api_key_id, token, created_at, "         \
+    "updated_at, day, respond_due, resolve_due, first_due, accepted_at, dispatched_at, "           \
+    "responded_at, resolved_at, closed_at, alarm, escalations, reworks, extensions, reopens, "     \
+    "extension_asked, hold_review, merged_into, rated_resolved, rated_satisfaction, "              \
+    "rated_comment, rated_at, public_note, was_overdue"
+#define CASE_NCOLS 53
+
+/* Read a case; with st, texts are copied into the arena (single reads), else they point
+ * into the statement (listing callbacks). */
+static void read_case(struct gr_store *st, sqlite3_stmt *q, struct gr_case *c)
+{
+#define T(i) (st ? keep(st, q, (i)) : col_text(q, (i)))
+#define I(i) sqlite3_column_int64(q, (i))
+    memset(c, 0, sizeof(*c));
+    c->id = I(0);
+    c->status = T(1);
+    c->channel = T(2);
+    c->matter_version = (int)I(3);
+    c->matter_code = T(4);
+    c->category_code = T(5);
+    c->description = T(6);
+    c->address = T(7);
+    c->has_point = sqlite3_column_type(q, 8) != SQLITE_NULL;
+    c->lat = sqlite3_column_double(q, 8);
+    c->lon = sqlite3_column_double(q, 9);
+    c->building_id = I(10);
+    c->unit_id = I(11);
+    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+        c->anc.id[l] = I(11 + l);
+    c->owner_level = T(17);
+    c->owner_node_id = I(18);
+    c->owner_org_id = I(19);
+    c->requester_user_id = I(20);
+    c->requester_name = T(21);
+    c->requester_phone = T(22);
+    c->requester_email = T(23);
+    c->anonymous = I(24) != 0;
+    c->urgent = I(25) != 0;
+    c->api_key_id = I(26);
+    c->token = T(27);
+    c->created_at = I(28);
+    c->updated_at = I(29);
+    c->day = T(30);
+    c->respond_due = I(31);
+    c->resolve_due = I(32);
+    c->first_due = I(33);
+    c->accepted_at = I(34);
+    c->dispatched_at = I(35);
+    c->responded_at = I(36);
+    c->resolved_at = I(37);
+    c->closed_at = I(38);
+    c->alarm = (int)I(39);
+    c->escalations = (int)I(40);
+    c->reworks = (int)I(41);
+    c->extensions = (int)I(42);
+    c->reopens = (int)I(43);
+    c->extension_asked = I(44);
+    c->hold_review = T(45);
+    c->merged_into = I(46);
+    c->rated_resolved = T(47);
+    c->rated_satisfaction = T(48);
+    c->rated_comment = T(49);
+    c->rated_at = I(50);
+    c->public_note = T(51);
+    c->was_overdue = I(52) != 0;
+#undef T
+#undef I
+}
+
+/* Bind every column but id, in CASE_COLS order from parameter `at`. */
+static int bind_case(sqlite3_stmt *q, int at, const struct gr_case *c)
+{
+    bind_text(q, at++, c->status);
+    bind_text(q, at++, c->channel);
+    sqlite3_bind_int(q, at++, c->matter_version);
+    bind_text(q, at++, c->matter_code);
+    bind_text(q, at++, c->category_code);
+    bind_text(q, at++, c->description);
+    bind_text(q, at++, c->address);
+    if (c->has_point) {
+        sqlite3_bind_double(q, at++, c->lat);
+        sqlite3_bind_double(q, at++, c->lon);
+    } else {
+        sqlite3_bind_null(q, at++);
+        sqlite3_bind_null(q, at++);
+    }
+    bind_id(q, at++, c->building_id);
+    bind_id(q, at++, c->unit_id);
+    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+        bind_id(q, at++, c->anc.id[l]);
+    bind_text(q, at++, c->owner_level);
+    sqlite3_bind_int64(q, at++, c->owner_node_id);
+    bind_id(q, at++, c->owner_org_id);
+    bind_id(q, at++, c->requester_user_id);
+    bind_text(q, at++, c->requester_name);
+    bind_text(q, at++, c->requester_phone);
+    bind_text(q, at++, c->requester_email);
+    sqlite3_bind_int(q, at++, c->anonymous);
+    sqlite3_bind_int(q, at++, c->urgent);
+    bind_id(q, at++, c->api_key_id);
+    bind_text(q, at++, c->token);
+    sqlite3_bind_int64(q, at++, c->created_at);
+    sqlite3_bind_int64(q, at++, c->updated_at);
+    bind_text(q, at++, c->day);
+    const int64_t moments[] = {c->respond_due,   c->resolve_due,  c->first_due,   c->accepted_at,
+                               c->dispatched_at, c->responded_at, c->resolved_at, c->closed_at};
+    for (size_t i = 0; i < sizeof(moments) / sizeof(moments[0]); i++)
+        bind_id(q, at++, moments[i]);
+    sqlite3_bind_int(q, at++, c->alarm);
+    sqlite3_bind_int(q, at++, c->escalations);
+    sqlite3_bind_int(q, at++, c->reworks);
+    sqlite3_bind_int(q, at++, c->extensions);
+    sqlite3_bind_int(q, at++, c->reopens);
+    bind_id(q, at++, c->extension_asked);
+    bind_text(q, at++, c->hold_review);
+    bind_id(q, at++, c->merged_into);
+    bind_text(q, at++, c->rated_resolved);
+    bind_text(q, at++, c->rated_satisfaction);
+    bind_text(q, at++, c->rated_comment);
+    bind_id(q, at++, c->rated_at);
+    bind_text(q, at++, c->public_note);
+    sqlite3_bind_int(q, at++, c->was_overdue);
+    return at;
+}
+
+static enum gr_err add_case_event(struct gr_store *st, int64_t case_id,
+                                  const struct gr_case_event *ev)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO case_events(case_id, at, actor_user_id, "
+                                        "action, from_status, to_status, note, data, public) "
+                                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, case_id);
+    sqlite3_bind_int64(q, 2, ev->at);
+    bind_id(q, 3, ev->actor_user_id);
+    bind_text(q, 4, ev->action);
+    bind_text(q, 5, ev->from_status);
+    bind_text(q, 6, ev->to_status);
+    bind_text(q, 7, ev->note);
+    bind_text(q, 8, ev->data);
+    sqlite3_bind_int(q, 9, ev->public);
+    return done(st, q);
+}
+
+static enum gr_err add_notices(struct gr_store *st, int64_t case_id, int64_t at,
+                               const struct gr_notice *nt, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO notifications(target, case_id, kind, "
+                                            "at) VALUES (?, ?, ?, ?)");
+        if (!q)
+            return GR_EDB;
+        bind_text(q, 1, nt[i].target);
+        sqlite3_bind_int64(q, 2, case_id);
+        bind_text(q, 3, nt[i].kind);
+        sqlite3_bind_int64(q, 4, at);
+        enum gr_err e = done(st, q);
+        if (e)
+            return e;
+    }
+    return GR_OK;
+}
+
+enum gr_err gr_store_case_create(struct gr_store *st, const struct gr_case *c,
+                                 const struct gr_case_event *ev, const struct gr_notice *nt,
+                                 size_t n_nt, int64_t *out_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO cases(" CASE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    bind_id(q, 1, c->id);
+    bind_case(q, 2, c);
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    int64_t id = sqlite3_last_insert_rowid(st->db);
+    if ((e = add_case_event(st, id, ev)) || (e = add_notices(st, id, ev->at, nt, n_nt)))
+        return e;
+    struct gr_case made = *c;
+    made.id = id;
+    if (!st->bulk && (e = stats_apply(st, NULL, &made)))
+        return e;
+    *out_id = id;
+    return GR_OK;
+}
+
+enum gr_err gr_store_case_get(struct gr_store *st, int64_t id, struct gr_case *c)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " CASE_COLS " FROM cases WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, id);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    read_case(st, q, c);
+    sqlite3_reset(q);
+    return GR_OK;
+}
+
+enum gr_err gr_store_case_update(struct gr_store *st, const struct gr_case *before,
+                                 const struct gr_case *after, const struct gr_case_event *ev,
+                                 const struct gr_notice *nt, size_t n_nt)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "UPDATE cases SET (" CASE_COLS ") = (id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ? AND status = ? AND updated_at = ?");
+    if (!q)
+        return GR_EDB;
+    int at = bind_case(q, 1, after);
+    sqlite3_bind_int64(q, at++, before->id);
+    bind_text(q, at++, before->status);
+    sqlite3_bind_int64(q, at, before->updated_at);
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    if (sqlite3_changes(st->db) == 0)
+        return GR_ECONFLICT; /* changed by someone else meanwhile */
+    if ((e = add_case_event(st, before->id, ev)) ||
+        (e = add_notices(st, before->id, ev->at, nt, n_nt)))
+        return e;
+    return st->bulk ? GR_OK : stats_apply(st, before, after);
+}
+
+enum gr_err gr_store_case_events(struct gr_store *st, int64_t case_id, gr_case_event_fn fn,
+                                 void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT id, case_id, at, actor_user_id, action, "
+                                        "from_status, to_status, note, data, public FROM "
+                                        "case_events WHERE case_id = ? ORDER BY id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, case_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_case_event e = {
+            .id = sqlite3_column_int64(q, 0),
+            .case_id = sqlite3_column_int64(q, 1),
+            .at = sqlite3_column_int64(q, 2),
+            .actor_user_id = sqlite3_column_int64(q, 3),
+            .action = col_text(q, 4),
+            .from_status = col_text(q, 5),
+            .to_status = col_text(q, 6),
+            .note = col_text(q, 7),
+            .data = col_text(q, 8),
+            .public = sqlite3_column_int(q, 9) != 0,
+        };
+        if (fn(ctx, &e))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+static const char open_statuses[] =
+    "('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved', 'verified', 'on_hold')";
+
+enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, gr_case_fn fn,
+                           void *ctx, bool *more)
+{
+    *more = false;
+    const struct gr_query *qy = &cq->q;
+    struct gr_buf b;
+    gr_buf_init(&b, 4096);
+    gr_buf_adds(&b, "SELECT " CASE_COLS " FROM cases WHERE 1");
+    if (!qy->all) {
+        if (!qy->n_scopes && !cq->also_org && !cq->requester_user_id) {
+            gr_buf_cleanup(&b);
+            return GR_OK;
+        }
+        gr_buf_adds(&b, " AND (0");
+        for (size_t i = 0; i < qy->n_scopes; i++)
+            gr_buf_printf(&b, " OR %s = ?", anc_cols[qy->scopes[i].level]);
+        if (cq->also_org)
+            gr_buf_adds(&b, " OR owner_org_id = ?");
+        gr_buf_adds(&b, ")");
+    }
+    if (qy->under.id)
+        gr_buf_printf(&b, " AND %s = ?", anc_cols[qy->under.level]);
+    if (cq->status && strcmp(cq->status, "open") == 0)
+        gr_buf_printf(&b, " AND status IN %s", open_statuses);
+    else if (cq->status)
+        gr_buf_adds(&b, " AND status = ?");
+    if (cq->owner_org_id)
+        gr_buf_adds(&b, " AND owner_org_id = ?");
+    if (cq->requester_user_id)
+        gr_buf_adds(&b, " AND requester_user_id = ?");
+    if (cq->category_code)
+        gr_buf_adds(&b, " AND category_code = ?");
+    if (cq->matter_code)
+        gr_buf_adds(&b, " AND matter_code = ?");
+    if (cq->from)
+        gr_buf_adds(&b, " AND created_at >= ?");
+    if (cq->to)
+        gr_buf_adds(&b, " AND created_at < ?");
+    if (cq->overdue_first)
+        gr_buf_adds(&b, " ORDER BY coalesce(resolve_due, 9e18), id LIMIT ?");
+    else
+        gr_buf_adds(&b, qy->after ? " AND id < ? ORDER BY id DESC LIMIT ?"
+                                  : " ORDER BY id DESC LIMIT ?");
+    sqlite3_stmt *q = gr_sq_prepare(st, b.data);
+    gr_buf_cleanup(&b);
+    if (!q)
+        return GR_EDB;
+    int at = 1;
+    if (!qy->all) {
+        for (size_t i = 0; i < qy->n_scopes; i++)
+            sqlite3_bind_int64(q, at++, qy->scopes[i].id);
+        if (cq->also_org)
+            sqlite3_bind_int64(q, at++, cq->also_org);
+    }
+    if (qy->under.id)
+        sqlite3_bind_int64(q, at++, qy->under.id);
+    if (cq->status && strcmp(cq->status, "open") != 0)
+        bind_text(q, at++, cq->status);
+    if (cq->owner_org_id)
+        sqlite3_bind_int64(q, at++, cq->owner_org_id);
+    if (cq->requester_user_id)
+        sqlite3_bind_int64(q, at++, cq->requester_user_id);
+    if (cq->category_code)
+        bind_text(q, at++, cq->category_code);
+    if (cq->matter_code)
+        bind_text(q, at++, cq->matter_code);
+    if (cq->from)
+        sqlite3_bind_int64(q, at++, cq->from);
+    if (cq->to)
+        sqlite3_bind_int64(q, at++, cq->to);
+    if (!cq->overdue_first && qy->after)
+        sqlite3_bind_int64(q, at++, qy->after);
+    int limit = qy->limit > 0 ? qy->limit : 50;
+    sqlite3_bind_int(q, at, limit + 1);
+    int rc, n = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n++ == limit) {
+            *more = true;
+            break;
+        }
+        struct gr_case c;
+        read_case(NULL, q, &c);
+        if (fn(ctx, &c))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+enum gr_err gr_store_cases_near(struct gr_store *st, const char *category, double lat, double lon,
+                                double meters, int64_t since, int limit, gr_case_fn fn, void *ctx)
+{
+    /* A box first (the index on category and latitude), then the distance. */
+    double dlat = meters / 111320.0;
+    double coslat = __builtin_cos(lat * 3.14159265358979323846 / 180.0);
+    double dlon = dlat / (coslat > 0.01 ? coslat : 0.01);
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT " CASE_COLS " FROM cases WHERE category_code = ? AND lat BETWEEN ? AND ? "
+            "AND lon BETWEEN ? AND ? AND created_at >= ? AND status IN ('submitted', "
+            "'accepted', 'dispatched', 'in_progress', 'resolved', 'verified', 'on_hold') "
+            "ORDER BY (lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) * ? LIMIT ?");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, category);
+    sqlite3_bind_double(q, 2, lat - dlat);
+    sqlite3_bind_double(q, 3, lat + dlat);
+    sqlite3_bind_double(q, 4, lon - dlon);
+    sqlite3_bind_double(q, 5, lon + dlon);
+    sqlite3_bind_int64(q, 6, since);
+    sqlite3_bind_double(q, 7, lat);
+    sqlite3_bind_double(q, 8, lat);
+    sqlite3_bind_double(q, 9, lon);
+    sqlite3_bind_double(q, 10, lon);
+    sqlite3_bind_double(q, 11, coslat * coslat);
+    sqlite3_bind_int(q, 12, limit);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_case c;
+        read_case(NULL, q, &c);
+        double dy = (c.lat - lat) * 111320.0, dx = (c.lon - lon) * 111320.0 * coslat;
+        if (dy * dy + dx * dx > meters * meters)
+            continue;
+        if (fn(ctx, &c))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+enum gr_err gr_store_cases_due(struct gr_store *st, int64_t before, int below_alarm,
+                               int64_t after_id, int limit, gr_case_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT " CASE_COLS " FROM cases WHERE resolve_due < ? AND status IN ('accepted', "
+            "'dispatched', 'in_progress') AND alarm < ? AND id > ? ORDER BY id LIMIT ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, before);
+    sqlite3_bind_int(q, 2, below_alarm);
+    sqlite3_bind_int64(q, 3, after_id);
+    sqlite3_bind_int(q, 4, limit);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_case c;
+        read_case(NULL, q, &c);
+        if (fn(ctx, &c))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+/* ---- summoned departments ---- */
+
+enum gr_err gr_store_task_add(struct gr_store *st, const struct gr_case_task *t, int64_t *out_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO case_tasks(case_id, org_id, summoned_by, "
+                                        "summoned_at, report_due, handle_due) VALUES (?, ?, ?, "
+                                        "?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, t->case_id);
+    sqlite3_bind_int64(q, 2, t->org_id);
+    bind_id(q, 3, t->summoned_by);
+    sqlite3_bind_int64(q, 4, t->summoned_at);
+    sqlite3_bind_int64(q, 5, t->report_due);
+    sqlite3_bind_int64(q, 6, t->handle_due);
+    enum gr_err e = done(st, q);
+    if (!e && out_id)
+        *out_id = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+enum gr_err gr_store_task_report(struct gr_store *st, int64_t case_id, int64_t org_id, int64_t at,
+                                 bool *late)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT reported_at, report_due FROM case_tasks WHERE "
+                                        "case_id = ? AND org_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, case_id);
+    sqlite3_bind_int64(q, 2, org_id);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    bool reported = sqlite3_column_type(q, 0) != SQLITE_NULL;
+    int64_t due = sqlite3_column_int64(q, 1);
+    sqlite3_reset(q);
+    if (reported)
+        return GR_ECONFLICT;
+    *late = at > due;
+    q = gr_sq_prepare(st, "UPDATE case_tasks SET reported_at = ?, late = ? WHERE case_id = ? AND "
+                          "org_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, at);
+    sqlite3_bind_int(q, 2, *late);
+    sqlite3_bind_int64(q, 3, case_id);
+    sqlite3_bind_int64(q, 4, org_id);
+    return done(st, q);
+}
+
+enum gr_err gr_store_task_done(struct gr_store *st, int64_t case_id, int64_t org_id, int64_t at)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT done_at FROM case_tasks WHERE case_id = ? AND "
+                                        "org_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, case_id);
+    sqlite3_bind_int64(q, 2, org_id);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    bool was = sqlite3_column_type(q, 0) != SQLITE_NULL;
+    sqlite3_reset(q);
+    if (was)
+        return GR_ECONFLICT;
+    q = gr_sq_prepare(st, "UPDATE case_tasks SET done_at = ?, reported_at = coalesce("
+                          "reported_at, ?) WHERE case_id = ? AND org_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, at);
+    sqlite3_bind_int64(q, 2, at);
+    sqlite3_bind_int64(q, 3, case_id);
+    sqlite3_bind_int64(q, 4, org_id);
+    return done(st, q);
+}
+
+enum gr_err gr_store_tasks(struct gr_store *st, int64_t case_id, gr_task_fn fn, void *ctx,
+                           int *open)
+{
+    *open = 0;
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT t.id, t.case_id, t.org_id, t.summoned_by, t.summoned_at, t.report_due, "
+            "t.reported_at, t.handle_due, t.done_at, t.late, o.name FROM case_tasks t JOIN "
+            "organisations o ON o.id = t.org_id WHERE t.case_id = ? ORDER BY t.id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, case_id);
+    int rc;
+    bool stop = false;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_case_task t = {
+            .id = sqlite3_column_int64(q, 0),
+            .case_id = sqlite3_column_int64(q, 1),
+            .org_id = sqlite3_column_int64(q, 2),
+            .summoned_by = sqlite3_column_int64(q, 3),
+            .summoned_at = sqlite3_column_int64(q, 4),
+            .report_due = sqlite3_column_int64(q, 5),
+            .reported_at = sqlite3_column_int64(q, 6),
+            .handle_due = sqlite3_column_int64(q, 7),
+            .done_at = sqlite3_column_int64(q, 8),
+            .late = sqlite3_column_int(q, 9) != 0,
+            .org_name = col_text(q, 10),
+        };
+        if (!t.done_at)
+            (*open)++;
+        if (!stop && fn && fn(ctx, &t))
+            stop = true;
+    }
+    return each_end(st, q, rc);
+}
+
+/* ---- photos ---- */
+
+enum gr_err gr_store_photo_add(struct gr_store *st, const struct gr_photo *p, int64_t *out_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO photos(case_id, event_id, mime, bytes, "
+                                        "size, sha256, public, uploaded_by, created_at) VALUES "
+                                        "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    bind_id(q, 1, p->case_id);
+    bind_id(q, 2, p->event_id);
+    bind_text(q, 3, p->mime);
+    sqlite3_bind_blob64(q, 4, p->bytes, (sqlite3_uint64)p->size, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 5, p->size);
+    bind_text(q, 6, p->sha256);
+    sqlite3_bind_int(q, 7, p->public);
+    bind_id(q, 8, p->uploaded_by);
+    sqlite3_bind_int64(q, 9, p->created_at);
+    enum gr_err e = done(st, q);
+    if (!e)
+        *out_id = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+enum gr_err gr_store_photo_get(struct gr_store *st, int64_t id, struct gr_photo *p)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT id, case_id, event_id, uploaded_by, created_at, "
+                                        "size, mime, sha256, public, bytes FROM photos WHERE id "
+                                        "= ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, id);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    memset(p, 0, sizeof(*p));
+    p->id = sqlite3_column_int64(q, 0);
+    p->case_id = sqlite3_column_int64(q, 1);
+    p->event_id = sqlite3_column_int64(q, 2);
+    p->uploaded_by = sqlite3_column_int64(q, 3);
+    p->created_at = sqlite3_column_int64(q, 4);
+    p->size = sqlite3_column_int64(q, 5);
+    p->mime = keep(st, q, 6);
+    p->sha256 = keep(st, q, 7);
+    p->public = sqlite3_column_int(q, 8) != 0;
+    const void *bytes = sqlite3_column_blob(q, 9);
+    int n = sqlite3_column_bytes(q, 9);
+    char *copy = gr_arena_alloc(&st->copy, (size_t)n + 1);
+    if (!copy) {
+        sqlite3_reset(q);
+        return GR_EINTERNAL;
+    }
+    if (n)
+        memcpy(copy, bytes, (size_t)n);
+    p->bytes = copy;
+    p->size = n;
+    sqlite3_reset(q);
+    return GR_OK;
+}
+
+enum gr_err gr_store_photo_public(struct gr_store *st, int64_t id, bool public)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "UPDATE photos SET public = ? WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int(q, 1, public);
+    sqlite3_bind_int64(q, 2, id);
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    return sqlite3_changes(st->db) ? GR_OK : GR_ENOTFOUND;
+}
+
+enum gr_err gr_store_photos(struct gr_store *st, int64_t case_id, gr_photo_fn fn, void *ctx,
+                            int *count)
+{
+    *count = 0;
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT id, case_id, event_id, uploaded_by, created_at, "
+                                        "size, mime, sha256, public FROM photos WHERE case_id = "
+                                        "? ORDER BY id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, case_id);
+    int rc;
+    bool stop = false;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_photo p = {
+            .id = sqlite3_column_int64(q, 0),
+            .case_id = sqlite3_column_int64(q, 1),
+            .event_id = sqlite3_column_int64(q, 2),
+            .uploaded_by = sqlite3_column_int64(q, 3),
+            .created_at = sqlite3_column_int64(q, 4),
+            .size = sqlite3_column_int64(q, 5),
+            .mime = col_text(q, 6),
+            .sha256 = col_text(q, 7),
+            .public = sqlite3_column_int(q, 8) != 0,
+        };
+        (*count)++;
+        if (!stop && fn && fn(ctx, &p))
+            stop = true;
+    }
+    return each_end(st, q, rc);
+}
+
+/* ---- notifications ---- */
+
+enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targets, size_t n,
+                                   int64_t before, int limit, gr_notification_fn fn, void *ctx,
+                                   bool *more)
+{
+    *more = false;
+    if (!n)
+        return GR_OK;
+    struct gr_buf b;
+    gr_buf_init(&b, 512);
+    gr_buf_adds(&b, "SELECT id, case_id, at, target, kind, note FROM notifications WHERE "
+                    "target IN (?");
+    for (size_t i = 1; i < n; i++)
+        gr_buf_adds(&b, ", ?");
+    gr_buf_adds(&b,
+                before ? ") AND id < ? ORDER BY id DESC LIMIT ?" : ") ORDER BY id DESC LIMIT ?");
+    sqlite3_stmt *q = gr_sq_prepare(st, b.data);
+    gr_buf_cleanup(&b);
+    if (!q)
+        return GR_EDB;
+    int at = 1;
+    for (size_t i = 0; i < n; i++)
+        bind_text(q, at++, targets[i]);
+    if (before)
+        sqlite3_bind_int64(q, at++, before);
+    sqlite3_bind_int(q, at, limit + 1);
+    int rc, k = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (k++ == limit) {
+            *more = true;
+            break;
+        }
+        struct gr_notification x = {sqlite3_column_int64(q, 0),
+                                    sqlite3_column_int64(q, 1),
+                                    sqlite3_column_int64(q, 2),
+                                    col_text(q, 3),
+                                    col_text(q, 4),
+                                    col_text(q, 5)};
+        if (fn(ctx, &x))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+/* ---- figures ---- */
+
+#define SUM_COLS                                                                                   \
+    "sum(total), sum(accepted), sum(rejected), sum(merged), sum(responded), "                      \
+    "sum(responded_on_time), sum(resolved), sum(closed), sum(closed_on_time), "                    \
+    "sum(overdue_open), sum(open), sum(rated), sum(rated_yes), sum(rated_partly), "                \
+    "sum(rated_satisfied), sum(rated_basic), sum(reworks), sum(reworked), sum(extensions), "       \
+    "sum(escalations), sum(reopens), sum(handling_seconds)"
+
+enum gr_err gr_store_figures(struct gr_store *st, const char *subject, const char *from_day,
+                             const char *to_day, int64_t *sums)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " SUM_COLS " FROM case_stats WHERE subject = ? "
+                                        "AND day BETWEEN ? AND ?");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, subject);
+    bind_text(q, 2, from_day);
+    bind_text(q, 3, to_day);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    for (int i = 0; i < GR_N_FIGS; i++)
+        sums[i] = sqlite3_column_int64(q, i);
+    sqlite3_reset(q);
+    return GR_OK;
+}
+
+enum gr_err gr_store_figures_days(struct gr_store *st, const char *subject, const char *from_day,
+                                  const char *to_day, gr_figures_day_fn fn, void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT day, " SUM_COLS " FROM case_stats WHERE "
+                                        "subject = ? AND day BETWEEN ? AND ? GROUP BY day "
+                                        "ORDER BY day");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, subject);
+    bind_text(q, 2, from_day);
+    bind_text(q, 3, to_day);
+    int rc;
+    int64_t counts[GR_N_FIGS];
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (int i = 0; i < GR_N_FIGS; i++)
+            counts[i] = sqlite3_column_int64(q, 1 + i);
+        if (fn(ctx, col_text(q, 0), counts))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+static int recount_one(void *ctx, const struct gr_case *c)
+{
+    struct gr_store *st = ctx;
+    return stats_apply(st, NULL, c) != GR_OK;
+}
+
+enum gr_err gr_store_figures_recount(struct gr_store *st)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "DELETE FROM case_stats");
+    if (!q)
+        return GR_EDB;
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    /* Page through the cases by id: the statement of a page is reset before the next. */
+    int64_t after = 0;
+    for (;;) {
+        q = gr_sq_prepare(st, "SELECT " CASE_COLS " FROM cases WHERE id > ? ORDER BY id LIMIT "
+                              "2000");
+        if (!q)
+            return GR_EDB;
+        sqlite3_bind_int64(q, 1, after);
+        struct gr_case *page = malloc(2000 * sizeof(*page));
+        if (!page) {
+            sqlite3_reset(q);
+            return GR_EINTERNAL;
+        }
+        size_t n = 0;
+        int rc;
+        gr_arena_cleanup(&st->copy);
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+            read_case(st, q, &page[n++]);
+        sqlite3_reset(q);
+        if (rc != SQLITE_DONE) {
+            free(page);
+            return gr_sq_err(st, rc);
+        }
+        for (size_t i = 0; i < n && !e; i++)
+            e = recount_one(st, &page[i]) ? GR_EDB : GR_OK;
+        if (n)
+            after = page[n - 1].id;
+        free(page);
+        gr_arena_cleanup(&st->copy);
+        if (e || n < 2000)
+            return e;
+    }
+}
+
+/* ---- Open311 keys, departments ---- */
+
+enum gr_err gr_store_api_key_create(struct gr_store *st, const char *name, const char *key_hash,
+                                    int64_t *out_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO api_keys(name, key_hash, created_at) VALUES "
+                                        "(?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, name);
+    bind_text(q, 2, key_hash);
+    sqlite3_bind_int64(q, 3, (int64_t)time(NULL));
+    enum gr_err e = done(st, q);
+    if (!e)
+        *out_id = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+enum gr_err gr_store_api_key_get(struct gr_store *st, const char *key_hash, int64_t *id)
+{
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT id FROM api_keys WHERE key_hash = ? AND disabled = 0");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, key_hash);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    *id = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return GR_OK;
+}
+
+enum gr_err gr_store_department(struct gr_store *st, int64_t district_id, const char *dept,
+                                int64_t *org_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT id FROM organisations WHERE node_id = ? AND kind = 'department' AND "
+            "substr(name, -length(?2)) = ?2 ORDER BY id LIMIT 1");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, district_id);
+    bind_text(q, 2, dept);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    *org_id = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    return GR_OK;
+}
