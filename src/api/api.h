@@ -134,6 +134,8 @@ void gr_h_open311_item(struct gr_req *r);
 /* The grid a point lies in, with its ancestors (from the server's map): false when the
  * point is in no grid. */
 bool gr_api_locate(struct gr_req *r, double lat, double lon, struct gr_anc *anc);
+/* A node's name copied into out (NULL when there is no such node). */
+const char *gr_api_node_name(struct gr_req *r, int64_t id, char *out, size_t cap);
 /* Cases shared by the case and Open311 handlers: intake and the public case view. */
 struct gr_case;
 struct gr_intake;

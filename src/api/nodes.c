@@ -465,6 +465,17 @@ static ssize_t map_find(const struct gr_map *m, int64_t id)
     return lo < m->n && m->ids[lo] == id ? (ssize_t)lo : -1;
 }
 
+const char *gr_api_node_name(struct gr_req *r, int64_t id, char *out, size_t cap)
+{
+    const struct gr_kind *k = gr_kind_get(GR_K_NODES);
+    struct gr_row row;
+    int nf = gr_kind_field(k, "name", 4);
+    if (nf < 0 || !cap || gr_store_get(r->st, k, id, &row) != GR_OK || !row.vals[nf].s)
+        return NULL;
+    snprintf(out, cap, "%s", row.vals[nf].s);
+    return out;
+}
+
 bool gr_api_locate(struct gr_req *r, double lat, double lon, struct gr_anc *anc)
 {
     memset(anc, 0, sizeof(*anc));

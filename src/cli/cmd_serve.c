@@ -4,6 +4,7 @@
 
 #include "../base/log.h"
 #include "../api/api.h"
+#include "../api/case_ops.h"
 #include "cli.h"
 
 static const char help[] =
@@ -15,6 +16,19 @@ static const char help[] =
     "  --threads N        worker threads (default 2)\n"
     "  --web DIR          serve the web app from DIR instead of the embedded copy\n"
     "  --quiet            no log line per request\n";
+
+/* The deadline sweep, once a minute. */
+static void sweep(struct gr_store *st, int64_t now)
+{
+    struct gr_sweep_report rep;
+    enum gr_err e = gr_case_sweep(st, now, NULL, NULL, &rep);
+    if (e)
+        gr_log(GR_LOG_ERROR, "sweep: %s", gr_strerror(e));
+    else if (rep.escalated || rep.red || rep.yellow)
+        gr_log(GR_LOG_INFO, "sweep: %lld examined, %lld escalated, %lld red, %lld yellow",
+               (long long)rep.examined, (long long)rep.escalated, (long long)rep.red,
+               (long long)rep.yellow);
+}
 
 int gr_cmd_serve(int argc, char **argv)
 {
@@ -56,6 +70,8 @@ int gr_cmd_serve(int argc, char **argv)
         .map_load = gr_api_map_load,
         .map_free = gr_api_map_free,
         .map_count = gr_api_map_count,
+        .tick = sweep,
+        .tick_seconds = 60,
     };
     return gr_server_run(&cfg) == GR_OK ? GR_EXIT_OK : GR_EXIT_FAIL;
 }

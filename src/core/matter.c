@@ -107,9 +107,11 @@ enum gr_err gr_matter_check(const struct gr_matter *m, const char **field, const
     } else if (gr_governance_name(m->governance) == NULL) {
         f = "governance";
         w = "the governance is government, co_governance or self_governance";
-    } else if (m->list_kind == GR_LK_BASIC && !owner_level_ok(m->owner_level)) {
+    } else if (m->list_kind == GR_LK_BASIC && m->owner_level == GR_LEVEL_NONE &&
+               present(m->owner_dept)) {
         f = "owner_level";
-        w = "a basic duty names its level: district, street, community or grid";
+        w = "a basic duty names its level (district, street, community or grid), or neither "
+            "a level nor a department when nobody clearly owns it (属地兜底)";
     } else if (m->owner_level != GR_LEVEL_NONE && !owner_level_ok(m->owner_level)) {
         f = "owner_level";
         w = "the owner level is district, street, community or grid, or none";

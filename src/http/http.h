@@ -149,6 +149,10 @@ struct gr_server_config {
     enum gr_err (*map_load)(struct gr_store *st, void **out);
     void (*map_free)(void *map);
     size_t (*map_count)(const void *map); /* grids indexed, for /metrics */
+    /* Periodic work (the deadline sweep): tick runs every tick_seconds on a thread and a
+     * store of its own; 0 or NULL: never. */
+    void (*tick)(struct gr_store *st, int64_t now);
+    unsigned tick_seconds;
 };
 
 /* Run until SIGTERM or SIGINT. Prints "listening on http://HOST:PORT" on stdout once

@@ -53,6 +53,10 @@ struct gr_server {
     bool writer_started;
     struct gr_store *wstore;
     atomic_uint_fast64_t n_batches, n_batched;
+    /* The ticker: cfg.tick every cfg.tick_seconds on a store of its own. */
+    pthread_t ticker;
+    bool ticker_started, tstop;
+    pthread_cond_t tcond;
     pthread_mutex_t lock; /* stores, throttle */
     struct gr_store *stores[MAX_STORES];
     size_t n_stores;
@@ -661,6 +665,33 @@ static void run_batch(struct gr_server *s, struct gr_req *batch)
     pthread_mutex_unlock(&s->wlock);
 }
 
+static void *ticker_main(void *arg)
+{
+    struct gr_server *s = arg;
+    struct gr_store *st;
+    if (gr_store_open(s->cfg.db_path, false, &st) != GR_OK) {
+        gr_log(GR_LOG_ERROR, "ticker: cannot open the store");
+        return NULL;
+    }
+    pthread_mutex_lock(&s->wlock);
+    while (!s->tstop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += s->cfg.tick_seconds;
+        while (!s->tstop && pthread_cond_timedwait(&s->tcond, &s->wlock, &until) == 0)
+            ;
+        if (s->tstop)
+            break;
+        pthread_mutex_unlock(&s->wlock);
+        s->cfg.tick(st, (int64_t)time(NULL));
+        gr_store_release(st);
+        pthread_mutex_lock(&s->wlock);
+    }
+    pthread_mutex_unlock(&s->wlock);
+    gr_store_close(st);
+    return NULL;
+}
+
 static void *writer_main(void *arg)
 {
     struct gr_server *s = arg;
@@ -849,6 +880,12 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     if (!e && pthread_create(&s->writer, NULL, writer_main, s) != 0)
         e = GR_EINTERNAL;
     s->writer_started = e == GR_OK;
+    pthread_cond_init(&s->tcond, NULL);
+    if (!e && cfg->tick && cfg->tick_seconds > 0) {
+        if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0)
+            e = GR_EINTERNAL;
+        s->ticker_started = e == GR_OK;
+    }
     /* A demo database says who can log in; printing it again saves a look in the README. */
     gr_store_setting_get(st, "demo_logins", &logins);
     gr_store_close(st);
@@ -912,6 +949,13 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
         gr_store_close(s->stores[i]);
     gr_log(GR_LOG_INFO, "stopped");
 out:
+    if (s->ticker_started) {
+        pthread_mutex_lock(&s->wlock);
+        s->tstop = true;
+        pthread_cond_signal(&s->tcond);
+        pthread_mutex_unlock(&s->wlock);
+        pthread_join(s->ticker, NULL);
+    }
     if (s->writer_started) {
         pthread_mutex_lock(&s->wlock);
         s->wstop = true;

@@ -276,11 +276,6 @@ static void every_matter_passes_the_check(void **state)
         struct gr_matter m = gr_demo_matters[i];
         const char *field = NULL, *why = NULL;
 
-        /* gr_matter_check asks a level of every basic duty, while gr_route takes a matter
-         * with neither level nor department to the street (属地兜底). Such a matter is
-         * checked here on everything else, as the street's. */
-        if (fallback(&m))
-            m.owner_level = GR_LEVEL_STREET;
         enum gr_err rc = gr_matter_check(&m, &field, &why);
         if (rc != GR_OK)
             fail_msg("%s %s: %s: %s", m.code, m.name, field ? field : "?", why ? why : "?");

@@ -167,7 +167,8 @@ static void check_names_the_field(void **state)
     REJECT(m.list_kind = (enum gr_list_kind)9, "list_kind");
     REJECT(m.governance = GR_GOV_NONE, "governance");
     REJECT(m.governance = (enum gr_governance)7, "governance");
-    REJECT(m.owner_level = GR_LEVEL_NONE, "owner_level"); /* a basic duty names its level */
+    /* A basic duty names its level, or neither level nor department (属地兜底). */
+    REJECT((m.owner_level = GR_LEVEL_NONE, m.owner_dept = "城市管理局"), "owner_level");
     REJECT(m.owner_level = GR_LEVEL_CITY, "owner_level");
     REJECT(m.owner_level = (enum gr_level)6, "owner_level");
     REJECT((m = by_dept(GR_LK_COOPERATIVE, "城市管理局"), m.owner_level = (enum gr_level)9),
