@@ -149,17 +149,16 @@ enum gr_err gr_case_intake(struct gr_store *st, const struct gr_intake *in, stru
                                .to_status = "submitted",
                                .data = data,
                                .public = true};
-    struct gr_notice nt[GR_MAX_NOTICES];
-    size_t n_nt = 0;
-    notice(nt, &n_nt, 'n', ro.owner_node_id, "new_case");
-    if (ro.owner_level == GR_LEVEL_GRID)
-        notice(nt, &n_nt, 'n', anc.id[GR_LEVEL_COMMUNITY], "new_case");
+    /* No notice: a new case is in its owner's inbox already (and intake stays cheap). */
     int64_t id;
-    if ((e = gr_store_case_create(st, &c, &ev, nt, n_nt, &id)))
+    if ((e = gr_store_case_create(st, &c, &ev, NULL, 0, &id)))
         return fail(f, e, NULL, e == GR_ECONFLICT ? "the token is in use" : "the store failed");
-    /* The stored row, its texts in the store's arena. */
-    if ((e = gr_store_case_get(st, id, out)))
-        return fail(f, e, NULL, "the store failed");
+    /* The row as stored; its day lives in this thread's buffer until the next intake. */
+    static _Thread_local char day_kept[11];
+    memcpy(day_kept, day, sizeof(day_kept));
+    *out = c;
+    out->id = id;
+    out->day = day_kept;
     return GR_OK;
 }
 
@@ -172,7 +171,7 @@ static bool is_staff(enum gr_role r)
 static int task_org(void *ctx, const struct gr_case_task *t)
 {
     int64_t *want = ctx;
-    if (t->org_id == want[0] && !t->done_at)
+    if (t->org_id == want[0]) /* done or not: the department keeps seeing the case */
         want[1] = 1;
     return 0;
 }
@@ -291,6 +290,19 @@ static bool valid_day(const char *s)
     return s && gr_ymd_parse(s, &d);
 }
 
+/* The member that names an action's target, for errors. */
+static const char *target_field(const struct gr_case_act *a)
+{
+    switch (a->action) {
+    case GR_CA_MERGE: return "into";
+    case GR_CA_SUMMON: return "org_ids";
+    case GR_CA_HOLD: return "review_on";
+    case GR_CA_REQUEST_EXTENSION: return "until";
+    case GR_CA_RATE: return a->resolved ? "satisfaction" : "resolved";
+    default: return "note";
+    }
+}
+
 /* The action on a case read as `before`; mark (the sweep) also sets the red alarm. */
 static enum gr_err act(struct gr_store *st, const struct gr_case *before, unsigned actor,
                        int64_t user, const struct gr_case_act *a, int64_t now, bool mark,
@@ -325,10 +337,20 @@ static enum gr_err act(struct gr_store *st, const struct gr_case *before, unsign
     struct gr_case_input in = {has_note, target};
     struct gr_case_move mv;
     const char *why;
-    if ((e = gr_case_check(&s, a->action, actor, &in, &mv, &why)))
-        return fail(
-            f, e, e == GR_EINVAL ? (has_note || a->action == GR_CA_RATE ? "target" : "note") : NULL,
-            why);
+    if ((e = gr_case_check(&s, a->action, actor, &in, &mv, &why))) {
+        const char *field = NULL;
+        if (e == GR_EINVAL) {
+            /* Which was missing: with a note given, would it pass? */
+            struct gr_case_input with_note = {true, target};
+            struct gr_case_move ignored;
+            const char *w2;
+            field =
+                !has_note && gr_case_check(&s, a->action, actor, &with_note, &ignored, &w2) == GR_OK
+                    ? "note"
+                    : target_field(a);
+        }
+        return fail(f, e, field, why);
+    }
     struct gr_case c = *before;
     c.updated_at = now;
     if (mv.to != GR_CS_NONE)

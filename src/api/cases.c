@@ -20,12 +20,16 @@
 
 #define MAX_DESCRIPTION 4000
 
+/* Does the caller hold a role of the administrative ladder in [lo, hi] (or admin)? A
+ * department handler sits between street and district staff in enum gr_role but is not on
+ * the ladder: it never counts here. */
 static bool has_role(const struct gr_principal *p, enum gr_role lo, enum gr_role hi)
 {
-    for (size_t i = 0; i < p->n_grants; i++)
-        if (p->grants[i].role == GR_ROLE_ADMIN ||
-            (p->grants[i].role >= lo && p->grants[i].role <= hi))
+    for (size_t i = 0; i < p->n_grants; i++) {
+        enum gr_role r = p->grants[i].role;
+        if (r == GR_ROLE_ADMIN || (r >= lo && r <= hi && r != GR_ROLE_DEPARTMENT_HANDLER))
             return true;
+    }
     return false;
 }
 
@@ -119,6 +123,11 @@ void gr_h_matters_list(struct gr_req *r)
         return;
     int v = (int)version;
     enum gr_err e;
+    if (v && !(r->authed && has_role(&r->who, GR_ROLE_DISTRICT_STAFF, GR_ROLE_CITY_STAFF))) {
+        gr_reply_error(r, GR_EFORBIDDEN, "version",
+                       "versions other than the one in effect are for the list's editors");
+        return;
+    }
     if (!v) {
         e = gr_store_matter_current(r->st, (int64_t)time(NULL), &v);
         if (e == GR_ENOTFOUND) {
@@ -429,8 +438,13 @@ out:
 
 void gr_h_calendar_delete(struct gr_req *r)
 {
+    gr_ymd d;
     if (!list_editor(r))
         return;
+    if (!gr_ymd_parse(r->params[0], &d)) {
+        gr_reply_error(r, GR_EINVAL, "day", "must be a date like 2026-10-01");
+        return;
+    }
     enum gr_err e = gr_store_begin(r->st);
     if (!e)
         e = gr_store_end(r->st, gr_store_calendar_day_delete(r->st, r->params[0]));
@@ -855,7 +869,7 @@ static bool query_common(struct gr_req *r, struct gr_case_query *cq)
         return false;
     }
     const char *mine = gr_req_query(r, "mine");
-    if (mine && strcmp(mine, "1") == 0 && strcmp(mine, "true") != 0)
+    if (mine && (strcmp(mine, "1") == 0 || strcmp(mine, "true") == 0))
         cq->requester_user_id = r->who.user_id;
     return true;
 }
@@ -956,9 +970,14 @@ void gr_h_cases_nearby(struct gr_req *r)
         gr_reply_error(r, f.err, f.field, f.why);
         return;
     }
+    struct gr_anc anc;
+    if (!gr_api_locate(r, lat, lon, &anc)) {
+        gr_reply_error(r, GR_EINVAL, "lat", "the point lies outside every grid of the city");
+        return;
+    }
     struct list_ctx lc = {r, json_array(), 0};
-    enum gr_err e = gr_store_cases_near(r->st, m.category, lat, lon, (double)meters,
-                                        now - days * 86400, 10, nearby_row, &lc);
+    enum gr_err e = gr_store_cases_near(r->st, anc.id[GR_LEVEL_COMMUNITY], m.category, lat, lon,
+                                        (double)meters, now - days * 86400, 10, nearby_row, &lc);
     if (e) {
         json_decref(lc.items);
         gr_reply_error(r, e, NULL, NULL);
@@ -1053,8 +1072,19 @@ void gr_h_cases_action(struct gr_req *r)
         a.org_ids = ids;
         a.n_org_ids = json_array_size(orgs);
     }
-    if (a.action == GR_CA_RATE && (actor & GR_CR_REQUESTER) == 0)
-        actor &= ~(unsigned)GR_CR_REQUESTER;
+    /* The requester rates; staff record the call-back of a case whose requester has no
+     * account (hotline, Open311), and only of those. */
+    if (a.action == GR_CA_RATE && c.requester_user_id)
+        actor &= GR_CR_REQUESTER;
+    if (a.action == GR_CA_MERGE && a.into) {
+        /* Only into a case the caller can see: another's answers as one that does not exist. */
+        struct gr_case into;
+        if (gr_store_case_get(r->st, a.into, &into) != GR_OK ||
+            !gr_case_visible(&r->who, &into, gr_case_actor(r->st, &r->who, &into))) {
+            gr_reply_error(r, GR_EINVAL, "into", "must name an open case");
+            goto out;
+        }
+    }
     a.as_org = summoned_org(r, &c);
     struct gr_case after;
     struct gr_case_fail f = {GR_OK, NULL, NULL};
@@ -1113,16 +1143,6 @@ void gr_h_cases_photo_add(struct gr_req *r)
         gr_reply_error(r, GR_EINVAL, "photo", "must be a JPEG or PNG image, sent as such");
         return;
     }
-    int count;
-    enum gr_err e = gr_store_photos(r->st, c.id, NULL, NULL, &count);
-    if (e) {
-        gr_reply_error(r, e, NULL, NULL);
-        return;
-    }
-    if (count >= GR_PHOTO_MAX_PER_CASE) {
-        gr_reply_error(r, GR_ECONFLICT, "photo", "a case holds at most 9 photos");
-        return;
-    }
     char sha[65];
     gr_sha256_hex(r->body.data, r->body.len, sha);
     struct gr_photo p = {.case_id = c.id,
@@ -1132,9 +1152,21 @@ void gr_h_cases_photo_add(struct gr_req *r)
                          .mime = mime,
                          .sha256 = sha,
                          .bytes = r->body.data};
+    /* Counted and added in one write transaction: concurrent uploads stop at the limit. */
     int64_t id = 0;
-    if (!(e = gr_store_begin(r->st)))
-        e = gr_store_end(r->st, gr_store_photo_add(r->st, &p, &id));
+    int count = 0;
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e)
+        e = gr_store_photos(r->st, c.id, NULL, NULL, &count);
+    if (!e && count >= GR_PHOTO_MAX_PER_CASE)
+        e = GR_ECONFLICT;
+    if (!e)
+        e = gr_store_photo_add(r->st, &p, &id);
+    e = gr_store_end(r->st, e);
+    if (e == GR_ECONFLICT) {
+        gr_reply_error(r, GR_ECONFLICT, "photo", "a case holds at most 9 photos");
+        return;
+    }
     if (e) {
         gr_reply_error(r, e, NULL, NULL);
         return;
@@ -1172,7 +1204,9 @@ void gr_h_photos_get(struct gr_req *r)
     }
     memcpy(bytes, p.bytes, (size_t)p.size);
     r->cache_control = p.public ? "public, max-age=86400" : "private, max-age=3600";
-    gr_reply_raw(r, 200, p.mime, bytes, (size_t)p.size);
+    /* A static type: the store's copy is gone by the time the answer is built. */
+    gr_reply_raw(r, 200, strcmp(p.mime, "image/png") == 0 ? "image/png" : "image/jpeg", bytes,
+                 (size_t)p.size);
 }
 
 void gr_h_photos_update(struct gr_req *r)
@@ -1330,7 +1364,11 @@ static bool subject_param(struct gr_req *r, char *subject, size_t cap, int64_t *
         gr_reply_error(r, GR_EINVAL, "node_id", "give one of node_id, org_id or matter_code");
         return false;
     }
-    if (!has_role(&r->who, GR_ROLE_GRID_WORKER, GR_ROLE_CITY_STAFF)) {
+    bool dept = false;
+    for (size_t i = 0; i < r->who.n_grants; i++)
+        dept |= org && r->who.grants[i].role == GR_ROLE_DEPARTMENT_HANDLER &&
+                r->who.grants[i].organisation_id == org;
+    if (!dept && !has_role(&r->who, GR_ROLE_GRID_WORKER, GR_ROLE_CITY_STAFF)) {
         gr_reply_error(r, GR_EFORBIDDEN, NULL, "the figures are for staff");
         return false;
     }
@@ -1351,6 +1389,12 @@ static bool subject_param(struct gr_req *r, char *subject, size_t cap, int64_t *
     } else {
         if (strlen(matter) > 32 || strchr(matter, ':')) {
             gr_reply_error(r, GR_EINVAL, "matter_code", "is not a matter code");
+            return false;
+        }
+        /* A matter's figures are city-wide: for district and city staff. */
+        if (!has_role(&r->who, GR_ROLE_DISTRICT_STAFF, GR_ROLE_CITY_STAFF)) {
+            gr_reply_error(r, GR_EFORBIDDEN, "matter_code",
+                           "a matter's figures are for district and city staff");
             return false;
         }
         snprintf(subject, cap, "m:%s", matter);
@@ -1420,15 +1464,15 @@ static int rank_child(void *ctx, const struct gr_row *row)
     return 0;
 }
 
-static const char *rank_key;
+struct ranked {
+    double key; /* the figure, -1 for no data */
+    json_t *o;
+};
 
 static int by_key(const void *a, const void *b)
 {
-    json_t *x = json_object_get(*(json_t *const *)a, rank_key);
-    json_t *y = json_object_get(*(json_t *const *)b, rank_key);
-    double dx = json_is_number(x) ? json_number_value(x) : -1;
-    double dy = json_is_number(y) ? json_number_value(y) : -1;
-    return dx < dy ? 1 : dx > dy ? -1 : 0;
+    double x = ((const struct ranked *)a)->key, y = ((const struct ranked *)b)->key;
+    return x < y ? 1 : x > y ? -1 : 0;
 }
 
 /* The children of a node ranked by a figure (四类排名): highest first, no data last. */
@@ -1469,22 +1513,30 @@ void gr_h_figures_ranking(struct gr_req *r)
         gr_reply_error(r, e ? e : rc.e, NULL, NULL);
         return;
     }
+    const char *key = by ? by : "satisfaction_rate";
     size_t n = json_array_size(rc.items);
-    json_t **v = malloc((n ? n : 1) * sizeof(*v));
-    for (size_t i = 0; i < n; i++)
-        v[i] = json_incref(json_array_get(rc.items, i));
-    rank_key = by ? by : "satisfaction_rate";
+    struct ranked *v = malloc((n ? n : 1) * sizeof(*v));
+    if (!v) {
+        json_decref(rc.items);
+        gr_reply_error(r, GR_EINTERNAL, NULL, NULL);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        v[i].o = json_array_get(rc.items, i);
+        json_t *x = json_object_get(v[i].o, key);
+        v[i].key = json_is_number(x) ? json_number_value(x) : -1;
+    }
     qsort(v, n, sizeof(*v), by_key);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_object_set_new(v[i], "rank", json_integer((json_int_t)i + 1));
-        json_array_append_new(items, v[i]);
+        json_object_set_new(v[i].o, "rank", json_integer((json_int_t)i + 1));
+        json_array_append(items, v[i].o);
     }
     free(v);
     json_decref(rc.items);
     gr_reply_json(r, 200,
-                  json_pack("{s:o, s:s, s:s, s:s, s:o}", "items", items, "by", rank_key, "from",
-                            from, "to", to, "next", json_null()));
+                  json_pack("{s:o, s:s, s:s, s:s, s:o}", "items", items, "by", key, "from", from,
+                            "to", to, "next", json_null()));
 }
 
 struct trend_ctx {

@@ -76,6 +76,8 @@ const struct gr_route gr_routes[] = {
     {GETH, "/api/v1/metrics", gr_h_figures, GR_AUTH_USER, 0},
     {GETH, "/api/v1/metrics/ranking", gr_h_figures_ranking, GR_AUTH_USER, 0},
     {GETH, "/api/v1/metrics/trend", gr_h_figures_trend, GR_AUTH_USER, 0},
+    {GETH | GR_POST, "/open311/v2/{}", gr_h_open311, GR_AUTH_NONE, 0},
+    {GETH, "/open311/v2/{}/{}", gr_h_open311_item, GR_AUTH_NONE, 0},
     {GETH, "/api/v1/{}", gr_h_records_list, GR_AUTH_USER, 0},
     {GR_POST, "/api/v1/{}", gr_h_records_create, GR_AUTH_USER, 0},
     {GETH, "/api/v1/{}/{}", gr_h_records_get, GR_AUTH_USER, 0},

@@ -38,6 +38,8 @@ int gr_cmd_demo(int argc, char **argv);
 int gr_cmd_serve(int argc, char **argv);
 int gr_cmd_import(int argc, char **argv);
 int gr_cmd_export(int argc, char **argv);
+int gr_cmd_apikey(int argc, char **argv);
+int gr_cmd_sweep(int argc, char **argv);
 int gr_cmd_user(int argc, char **argv);
 
 #endif

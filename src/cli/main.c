@@ -19,6 +19,8 @@ static const struct {
     {"serve", gr_cmd_serve, "serve the API and the web app"},
     {"import", gr_cmd_import, "import CSV (network tables) or GeoJSON (boundaries)"},
     {"export", gr_cmd_export, "export CSV (network tables) or GeoJSON (boundaries)"},
+    {"apikey", gr_cmd_apikey, "create an Open311 API key and print it"},
+    {"sweep", gr_cmd_sweep, "run the deadline sweep of cases once"},
 };
 
 static void usage(FILE *out)

@@ -7,6 +7,7 @@
  * the first call, its body on the middle calls, and is dispatched on the last call so that
  * keep-alive connections stay open.
  */
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -53,10 +54,21 @@ struct gr_server {
     bool writer_started;
     struct gr_store *wstore;
     atomic_uint_fast64_t n_batches, n_batched;
+    atomic_uint_fast64_t write_us, commit_us; /* the writer's time in writes and in commits */
     /* The ticker: cfg.tick every cfg.tick_seconds on a store of its own. */
-    pthread_t ticker;
-    bool ticker_started, tstop;
+    pthread_t ticker, checkpointer;
+    bool ticker_started, checkpointer_started, tstop;
     pthread_cond_t tcond;
+    /* The syncer: batches committed by the writer (without a sync) wait here until the log
+     * is synced, then their answers go out. */
+    pthread_t syncer;
+    bool syncer_started, sstop;
+    pthread_mutex_t slock;
+    pthread_cond_t scond;
+    struct gr_req *shead, *stail;
+    char *log_path;
+    int log_fd;
+    atomic_uint_fast64_t sync_us, n_syncs;
     pthread_mutex_t lock; /* stores, throttle */
     struct gr_store *stores[MAX_STORES];
     size_t n_stores;
@@ -628,6 +640,7 @@ static void run_batch(struct gr_server *s, struct gr_req *batch)
 {
     struct gr_store *st = s->wstore;
     size_t n = 0;
+    int64_t t0 = now_us();
     enum gr_err e = gr_store_begin(st);
     for (struct gr_req *r = batch; r; r = r->next_job, n++) {
         if (e) {
@@ -646,23 +659,73 @@ static void run_batch(struct gr_server *s, struct gr_req *batch)
             lost(r);
         r->st = NULL;
     }
+    int64_t t1 = now_us();
     if (!e && (e = gr_store_commit(st)) != GR_OK)
         for (struct gr_req *r = batch; r; r = r->next_job)
             lost(r);
+    atomic_fetch_add(&s->write_us, (uint_fast64_t)(t1 - t0));
+    atomic_fetch_add(&s->commit_us, (uint_fast64_t)(now_us() - t1));
     if (e)
         gr_store_rollback(st);
     gr_store_release(st);
     atomic_fetch_add(&s->n_batches, 1);
     atomic_fetch_add(&s->n_batched, n);
-    for (struct gr_req *r = batch, *next; r; r = next) {
-        next = r->next_job;
-        r->resumed = true;
-        MHD_resume_connection(r->conn);
+    /* The answers wait for the log to be on disk: the syncer's work, while this thread
+     * goes on with the next batch. */
+    struct gr_req *last = batch;
+    while (last->next_job)
+        last = last->next_job;
+    pthread_mutex_lock(&s->slock);
+    if (s->stail)
+        s->stail->next_job = batch;
+    else
+        s->shead = batch;
+    s->stail = last;
+    pthread_cond_signal(&s->scond);
+    pthread_mutex_unlock(&s->slock);
+}
+
+/* Sync the log, then answer every batch committed before the sync began. One sync may
+ * cover several batches. A failed sync turns their answers into 500s: nothing that might
+ * not survive a power loss is acknowledged. */
+static void *syncer_main(void *arg)
+{
+    struct gr_server *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&s->slock);
+        while (!s->shead && !s->sstop)
+            pthread_cond_wait(&s->scond, &s->slock);
+        struct gr_req *list = s->shead;
+        s->shead = s->stail = NULL;
+        bool stop = s->sstop;
+        pthread_mutex_unlock(&s->slock);
+        if (!list) {
+            if (stop)
+                return NULL;
+            continue;
+        }
+        int64_t t0 = now_us();
+        if (s->log_fd < 0)
+            s->log_fd = open(s->log_path, O_RDONLY | O_CLOEXEC);
+        if (s->log_fd < 0 || fdatasync(s->log_fd) != 0) {
+            gr_log(GR_LOG_ERROR, "cannot sync the log %s", s->log_path);
+            for (struct gr_req *r = list; r; r = r->next_job)
+                if (r->status < 300)
+                    lost(r);
+        }
+        atomic_fetch_add(&s->sync_us, (uint_fast64_t)(now_us() - t0));
+        atomic_fetch_add(&s->n_syncs, 1);
+        size_t n = 0;
+        for (struct gr_req *r = list, *next; r; r = next, n++) {
+            next = r->next_job;
+            r->resumed = true;
+            MHD_resume_connection(r->conn);
+        }
+        pthread_mutex_lock(&s->wlock);
+        s->waiting -= n;
+        pthread_cond_broadcast(&s->wdone);
+        pthread_mutex_unlock(&s->wlock);
     }
-    pthread_mutex_lock(&s->wlock);
-    s->waiting -= n;
-    pthread_cond_broadcast(&s->wdone);
-    pthread_mutex_unlock(&s->wlock);
 }
 
 static void *ticker_main(void *arg)
@@ -689,6 +752,40 @@ static void *ticker_main(void *arg)
     }
     pthread_mutex_unlock(&s->wlock);
     gr_store_close(st);
+    return NULL;
+}
+
+/* The writer's commits only append to the log and sync it; this thread copies the log into
+ * the database (a passive checkpoint: it never waits for the writer) a few times a second,
+ * on the other core. */
+static void *checkpointer_main(void *arg)
+{
+    struct gr_server *s = arg;
+    struct gr_store *st;
+    if (gr_store_open(s->cfg.db_path, false, &st) != GR_OK) {
+        gr_log(GR_LOG_ERROR, "checkpointer: cannot open the store");
+        return NULL;
+    }
+    pthread_mutex_lock(&s->wlock);
+    while (!s->tstop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 250 * 1000 * 1000;
+        if (until.tv_nsec >= 1000000000) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&s->tcond, &s->wlock, &until);
+        if (s->tstop)
+            break;
+        pthread_mutex_unlock(&s->wlock);
+        int log = 0, done = 0;
+        if (gr_store_checkpoint(st, &log, &done) != GR_OK)
+            gr_log(GR_LOG_ERROR, "checkpoint: %s", gr_store_errmsg(st));
+        pthread_mutex_lock(&s->wlock);
+    }
+    pthread_mutex_unlock(&s->wlock);
+    gr_store_close(st); /* the last connection to close checkpoints what is left */
     return NULL;
 }
 
@@ -837,9 +934,24 @@ void gr_server_metrics(struct gr_server *s, struct gr_buf *b)
                   "gr_write_batches_total %llu\n"
                   "# HELP gr_write_batched_total Requests written through the group commit.\n"
                   "# TYPE gr_write_batched_total counter\n"
-                  "gr_write_batched_total %llu\n",
+                  "gr_write_batched_total %llu\n"
+                  "# HELP gr_write_seconds_total Time of the writer in the batches' writes.\n"
+                  "# TYPE gr_write_seconds_total counter\n"
+                  "gr_write_seconds_total %.6f\n"
+                  "# HELP gr_write_commit_seconds_total Time of the writer in commits.\n"
+                  "# TYPE gr_write_commit_seconds_total counter\n"
+                  "gr_write_commit_seconds_total %.6f\n"
+                  "# HELP gr_write_syncs_total Syncs of the log before answers went out.\n"
+                  "# TYPE gr_write_syncs_total counter\n"
+                  "gr_write_syncs_total %llu\n"
+                  "# HELP gr_write_sync_seconds_total Time of the syncer in syncs.\n"
+                  "# TYPE gr_write_sync_seconds_total counter\n"
+                  "gr_write_sync_seconds_total %.6f\n",
                   (unsigned long long)atomic_load(&s->n_batches),
-                  (unsigned long long)atomic_load(&s->n_batched));
+                  (unsigned long long)atomic_load(&s->n_batched),
+                  (double)atomic_load(&s->write_us) / 1e6, (double)atomic_load(&s->commit_us) / 1e6,
+                  (unsigned long long)atomic_load(&s->n_syncs),
+                  (double)atomic_load(&s->sync_us) / 1e6);
     pthread_rwlock_rdlock(&s->map_lock);
     gr_buf_printf(b,
                   "# HELP gr_locate_grids Grid polygons in the locate index.\n"
@@ -877,10 +989,29 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     pthread_cond_init(&s->wdone, NULL);
     if (!e)
         e = gr_store_open(cfg->db_path, false, &s->wstore);
+    if (!e)
+        e = gr_store_autocheckpoint(s->wstore, 0);
+    if (!e)
+        e = gr_store_sync_commits(s->wstore, false);
+    s->log_fd = -1;
+    pthread_mutex_init(&s->slock, NULL);
+    pthread_cond_init(&s->scond, NULL);
+    if (!e && !(s->log_path = strdup(gr_store_log_path(s->wstore))))
+        e = GR_EINTERNAL;
+    if (!e) {
+        if (pthread_create(&s->syncer, NULL, syncer_main, s) != 0)
+            e = GR_EINTERNAL;
+        s->syncer_started = e == GR_OK;
+    }
     if (!e && pthread_create(&s->writer, NULL, writer_main, s) != 0)
         e = GR_EINTERNAL;
     s->writer_started = e == GR_OK;
     pthread_cond_init(&s->tcond, NULL);
+    if (!e) {
+        if (pthread_create(&s->checkpointer, NULL, checkpointer_main, s) != 0)
+            e = GR_EINTERNAL;
+        s->checkpointer_started = e == GR_OK;
+    }
     if (!e && cfg->tick && cfg->tick_seconds > 0) {
         if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0)
             e = GR_EINTERNAL;
@@ -949,13 +1080,14 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
         gr_store_close(s->stores[i]);
     gr_log(GR_LOG_INFO, "stopped");
 out:
-    if (s->ticker_started) {
-        pthread_mutex_lock(&s->wlock);
-        s->tstop = true;
-        pthread_cond_signal(&s->tcond);
-        pthread_mutex_unlock(&s->wlock);
+    pthread_mutex_lock(&s->wlock);
+    s->tstop = true;
+    pthread_cond_broadcast(&s->tcond);
+    pthread_mutex_unlock(&s->wlock);
+    if (s->ticker_started)
         pthread_join(s->ticker, NULL);
-    }
+    if (s->checkpointer_started)
+        pthread_join(s->checkpointer, NULL);
     if (s->writer_started) {
         pthread_mutex_lock(&s->wlock);
         s->wstop = true;
@@ -963,6 +1095,16 @@ out:
         pthread_mutex_unlock(&s->wlock);
         pthread_join(s->writer, NULL);
     }
+    if (s->syncer_started) {
+        pthread_mutex_lock(&s->slock);
+        s->sstop = true;
+        pthread_cond_signal(&s->scond);
+        pthread_mutex_unlock(&s->slock);
+        pthread_join(s->syncer, NULL);
+    }
+    if (s->log_fd >= 0)
+        close(s->log_fd);
+    free(s->log_path);
     gr_store_close(s->wstore);
     free(logins);
     if (s->map && s->cfg.map_free)

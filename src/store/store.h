@@ -47,6 +47,19 @@ enum gr_err gr_store_savepoint_end(struct gr_store *st, bool keep);
  * as ever: the one transaction is synced at commit. */
 void gr_store_bulk(struct gr_store *st, bool on);
 
+/* WAL checkpoints. By default a connection checkpoints after its commits once the log
+ * holds 1,000 pages; the server's writer turns that off (pages 0) so that its commits only
+ * append and sync, and a checkpointer thread calls gr_store_checkpoint (passive: it never
+ * waits for the writer) to copy the log into the database. *log and *done: pages in the
+ * log and pages copied. */
+enum gr_err gr_store_autocheckpoint(struct gr_store *st, int pages);
+/* Commits of this connection sync the log (the default) or not: the server's writer
+ * leaves the sync to a thread of its own, which syncs the log file (gr_store_log_path)
+ * before any answer of the batch goes out. */
+enum gr_err gr_store_sync_commits(struct gr_store *st, bool sync);
+const char *gr_store_log_path(struct gr_store *st);
+enum gr_err gr_store_checkpoint(struct gr_store *st, int *log, int *done);
+
 /* Settings: small key/value text (level names, city profile). *out is malloc'd. */
 enum gr_err gr_store_setting_get(struct gr_store *st, const char *key, char **out);
 enum gr_err gr_store_setting_set(struct gr_store *st, const char *key, const char *value);
@@ -491,25 +504,47 @@ enum gr_err gr_store_case_update(struct gr_store *st, const struct gr_case *befo
 typedef int (*gr_case_event_fn)(void *ctx, const struct gr_case_event *e);
 enum gr_err gr_store_case_events(struct gr_store *st, int64_t case_id, gr_case_event_fn fn,
                                  void *ctx);
+/* Bulk loads of history (the demo, imports): append events ev[0..n) to case_id as they
+ * happened, after the case was created in its final state with its first event. Writes
+ * nothing else: no row, no rollups (recount them), no notices. The texts are bound without
+ * a copy (they must stay valid during the call). */
+enum gr_err gr_store_case_events_add(struct gr_store *st, int64_t case_id,
+                                     const struct gr_case_event *ev, size_t n);
+/* The case a token stands for (tokens are unique; Open311's tokens/{token}), its texts in
+ * the store's arena as with gr_store_case_get. GR_ENOTFOUND when no case has it (or token
+ * is NULL). */
+enum gr_err gr_store_case_by_token(struct gr_store *st, const char *token, struct gr_case *c);
+/* The events of every case with from <= at < to (only public ones with public_only), by id
+ * ascending after after_id, at most limit; *more says whether others follow (page on with
+ * the last id given). The event's texts are valid during fn only; fn returns nonzero to
+ * stop. Public events are found by an index on time; all events are read by id from
+ * after_id with the time tested on each, a walk of the table when few are in the window.
+ * GR_EINVAL when limit < 0. */
+enum gr_err gr_store_case_events_between(struct gr_store *st, int64_t from, int64_t to,
+                                         bool public_only, int64_t after_id, int limit,
+                                         gr_case_event_fn fn, void *ctx, bool *more);
 
 struct gr_case_query {
     struct gr_query q;  /* access scopes, under, after/limit (newest first: ids below
-                           after when after > 0) */
+                           after when after > 0); with no scope and no department, access is
+                           the requester's own cases (requester_user_id), or nothing */
     const char *status; /* NULL: any */
     int64_t owner_org_id;
     int64_t requester_user_id;
     const char *category_code, *matter_code;
     int64_t from, to;   /* created_at within [from, to), 0: open-ended */
     bool overdue_first; /* inbox order: red, yellow, then by deadline */
-    int64_t also_org;   /* with scopes: also the cases this department owns */
+    int64_t also_org;   /* with scopes: also the cases this department owns or is summoned
+                           on */
 };
 typedef int (*gr_case_fn)(void *ctx, const struct gr_case *c);
 enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, gr_case_fn fn,
                            void *ctx, bool *more);
-/* Open cases of a category within `meters` of a point, submitted after `since`, nearest
- * first, at most limit. */
-enum gr_err gr_store_cases_near(struct gr_store *st, const char *category, double lat, double lon,
-                                double meters, int64_t since, int limit, gr_case_fn fn, void *ctx);
+/* Open cases of a category in a community within `meters` of a point, submitted after
+ * `since`, nearest first, at most limit (possible duplicates of a new report). */
+enum gr_err gr_store_cases_near(struct gr_store *st, int64_t community_id, const char *category,
+                                double lat, double lon, double meters, int64_t since, int limit,
+                                gr_case_fn fn, void *ctx);
 /* Cases accepted, dispatched or in progress whose deadline (resolve_due) is before
  * `before` and whose alarm is below `below_alarm`, by id after after_id: the sweep. */
 enum gr_err gr_store_cases_due(struct gr_store *st, int64_t before, int below_alarm,
@@ -558,7 +593,8 @@ enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targe
                                    bool *more);
 
 /* The figures: the rollup counters (enum gr_fig order) of a subject ("n:ID", "o:ID",
- * "m:CODE") summed over submission days [from_day, to_day] ("YYYY-MM-DD"). */
+ * "m:CODE") summed over submission days [from_day, to_day] ("YYYY-MM-DD"). The rollups of
+ * a transaction's changes are written at its commit: a read inside it does not see them. */
 enum gr_err gr_store_figures(struct gr_store *st, const char *subject, const char *from_day,
                              const char *to_day, int64_t *sums);
 /* Per day, for trends. */

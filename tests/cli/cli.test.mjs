@@ -1,9 +1,11 @@
 // cli.test.mjs - the command-line contracts: exit codes, --help, demo, and import/export
-// round trips (all or nothing, every bad row reported by line and column).
+// round trips (all or nothing, every bad row reported by line and column); API keys, the
+// deadline sweep and the demo's cases.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../lib/server.mjs';
@@ -31,7 +33,7 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('every command answers --help with 0, and bad usage with 2', () => {
-  for (const cmd of ['init', 'demo', 'serve', 'import', 'export']) {
+  for (const cmd of ['init', 'demo', 'serve', 'import', 'export', 'apikey', 'sweep']) {
     const h = run(cmd, '--help');
     assert.equal(h.code, 0, cmd);
     assert.match(h.out, /usage: grassroots/);
@@ -40,6 +42,7 @@ test('every command answers --help with 0, and bad usage with 2', () => {
   assert.equal(run('frobnicate').code, 2);
   assert.equal(run('init', '--db').code, 2);
   assert.equal(run('demo', '--db', join(dir, 'x.db'), '--scale', 'huge').code, 2);
+  assert.equal(run('demo', '--db', join(dir, 'x.db'), '--cases', 'many').code, 2);
   assert.equal(run('export', '--db', demo, 'no_such_kind').code, 2);
   assert.equal(run('serve', '--db', demo, '--listen', 'nowhere').code, 2);
 });
@@ -141,4 +144,98 @@ test('malformed CSV and unknown columns are refused', () => {
   const r3 = run('import', '--db', demo, 'households', f3);
   assert.equal(r3.code, 1);
   assert.match(r3.err, /utf8\.csv:2:2: room: is not valid UTF-8/);
+});
+
+test('apikey prints a new key alone, and the database keeps only its SHA-256', () => {
+  const r = run('apikey', '--db', demo, '--name', '12345 热线 (test)');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^[0-9a-f]{64}\n$/);
+  const key = r.out.trim();
+  const hash = createHash('sha256').update(key).digest('hex');
+  assert.equal(sql(demo, `SELECT name FROM api_keys WHERE key_hash = '${hash}'`), '12345 热线 (test)');
+  assert.equal(sql(demo, `SELECT count(*) FROM api_keys WHERE key_hash = '${key}'`), '0');
+  const again = run('apikey', '--db', demo, '--name', '12345 热线 (test)');
+  assert.notEqual(again.out.trim(), key);
+});
+
+test('apikey refuses a missing option or database', () => {
+  const noName = run('apikey', '--db', demo);
+  assert.equal(noName.code, 2);
+  assert.match(noName.err, /--name is required/);
+  assert.equal(noName.out, '');
+  const noDb = run('apikey', '--name', 'x');
+  assert.equal(noDb.code, 2);
+  assert.match(noDb.err, /--db is required/);
+  const missing = run('apikey', '--db', join(dir, 'missing.db'), '--name', 'x');
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /no such file/);
+  assert.equal(missing.out, '');
+});
+
+test('sweep refuses a bad --now, naming it', () => {
+  for (const bad of ['tomorrow', '2026-11-26', '2026-02-30T10:00:00', '2026-11-26T10:00:00+8']) {
+    const r = run('sweep', '--db', demo, '--now', bad);
+    assert.equal(r.code, 2, bad);
+    assert.match(r.err, /--now/);
+    assert.ok(r.err.includes(bad), r.err);
+  }
+  assert.equal(run('sweep', '--db', join(dir, 'missing.db')).code, 1);
+});
+
+test('sweep on the demo escalates what is overdue and prints a summary line last', () => {
+  const db = join(dir, 'sweep.db');
+  copyFileSync(demo, db);
+  const now = run('sweep', '--db', db);
+  assert.equal(now.code, 0, now.err);
+  assert.match(now.out, /(^|\n)examined \d+, escalated \d+, red \d+, yellow \d+\n$/);
+  // A month on, whatever is still open and running is overdue.
+  const later = new Date(Date.now() + 30 * 86400e3).toISOString().slice(0, 19) + 'Z';
+  const r = run('sweep', '--db', db, '--now', later);
+  assert.equal(r.code, 0, r.err);
+  const lines = r.out.trim().split('\n');
+  const m = lines.at(-1).match(/^examined (\d+), escalated (\d+), red (\d+), yellow (\d+)$/);
+  assert.ok(m, r.out);
+  assert.ok(Number(m[2]) > 0, r.out);
+  assert.equal(lines.length - 1, Number(m[2]));
+  for (const line of lines.slice(0, -1))
+    assert.match(line, /^case \d+ escalated (grid|community|street) -> (community|street|district)$/);
+  const first = Number(lines[0].match(/^case (\d+)/)[1]);
+  assert.equal(sql(db, `SELECT escalations > 0 AND was_overdue FROM cases WHERE id = ${first}`), '1');
+});
+
+test('demo --cases N makes N cases in every status, their events in order', () => {
+  const db = join(dir, 'cases.db');
+  const r = run('demo', '--db', db, '--seed', '3', '--cases', '500');
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /500 cases \(\d+ still open\)/);
+  assert.equal(sql(db, 'SELECT count(*) FROM cases'), '500');
+  const statuses = sql(db, 'SELECT DISTINCT status FROM cases').split('\n');
+  for (const s of ['submitted', 'accepted', 'dispatched', 'in_progress', 'resolved', 'verified',
+    'closed', 'on_hold', 'rejected'])
+    assert.ok(statuses.includes(s), `${s} in ${statuses}`);
+  // Every case starts with its submission; times never go back; each event starts from the
+  // status the one before left; the row is where its last event left it.
+  assert.equal(sql(db, "SELECT count(*) FROM case_events WHERE action = 'submit'"), '500');
+  assert.equal(sql(db, `WITH e AS (SELECT at, from_status, coalesce(to_status, from_status) st,
+      lag(at) OVER w pat, lag(coalesce(to_status, from_status)) OVER w pst
+      FROM case_events WINDOW w AS (PARTITION BY case_id ORDER BY id))
+    SELECT count(*) FROM e WHERE pat IS NOT NULL AND (at < pat OR from_status IS NOT pst)`), '0');
+  assert.equal(sql(db, `SELECT count(*) FROM cases c WHERE status <> (SELECT coalesce(to_status,
+      from_status) FROM case_events WHERE case_id = c.id ORDER BY id DESC LIMIT 1)`), '0');
+  // Most closed cases rated, most of the ratings satisfied or basically satisfied.
+  const [closed, rated, content] = sql(db, `SELECT sum(status = 'closed'),
+      sum(status = 'closed' AND rated_at IS NOT NULL),
+      sum(rated_satisfaction IN ('satisfied', 'basically_satisfied')) FROM cases`).split('|').map(Number);
+  assert.ok(closed > 350 && rated > closed / 2 && content / rated > 0.8, `${closed} ${rated} ${content}`);
+  // The grid worker's grid and the department login's department have work open today.
+  const open = "('dispatched', 'in_progress')";
+  assert.ok(Number(sql(db, `SELECT count(*) FROM cases c JOIN grants g ON g.node_id = c.owner_node_id
+      JOIN users u ON u.id = g.user_id WHERE u.login = 'grid' AND c.owner_level = 'grid'
+      AND c.status IN ${open}`)) >= 2);
+  assert.ok(Number(sql(db, `SELECT count(*) FROM cases c JOIN grants g
+      ON g.organisation_id = c.owner_org_id JOIN users u ON u.id = g.user_id
+      WHERE u.login = 'dept' AND c.status IN ${open}`)) >= 2);
+  // The rollups equal a recount: the city's total is every case.
+  assert.equal(sql(db, `SELECT sum(total) FROM case_stats WHERE subject = 'n:' ||
+      (SELECT id FROM nodes WHERE level = 'city')`), '500');
 });

@@ -3,7 +3,11 @@
  * it runs unchanged against every back end: opening and migrations, the administrative
  * tree and its ancestors, references and unique keys, update and delete, listing with
  * scopes, filters, search and pagination, transactions, settings, coverage counters and
- * gaps (immediate and in bulk), boundaries, users and grants, sessions and tokens.
+ * gaps (immediate and in bulk), boundaries, users and grants, sessions and tokens; cases:
+ * the responsibility list, the working calendar, cases and their events, listings, the
+ * figures' rollups through transactions and savepoints, summoned departments, photos,
+ * notifications, Open311 keys and departments. The core headers included below only give
+ * the layouts of what the store hands out (matters, the calendar, the figures' order).
  * Each test gets a fresh database file of its own, removed afterwards.
  */
 #include <setjmp.h>
@@ -18,6 +22,9 @@
 
 #include <cmocka.h>
 
+#include "core/calendar.h"
+#include "core/figures.h"
+#include "core/matter.h"
 #include "store/store.h"
 
 /* ---- fixture: a fresh database per test ---- */
@@ -1748,6 +1755,2058 @@ static void tokens(void **state)
     assert_int_equal(who, u);
 }
 
+/* ---- the responsibility list ---- */
+
+static void put_catalogue(struct gr_store *st)
+{
+    const struct gr_category_row major = {"01", NULL, "event", "市容环境", "City appearance"};
+    const struct gr_category_row minor = {"0101", "01", "event", "暴露垃圾", "Exposed rubbish"};
+    assert_int_equal(gr_store_category_put(st, &major), GR_OK);
+    assert_int_equal(gr_store_category_put(st, &minor), GR_OK);
+    assert_int_equal(gr_store_power_type_put(st, "comprehensive", "综合", "Comprehensive", 1),
+                     GR_OK);
+}
+
+static struct gr_matter matter_of(const char *code, const char *name)
+{
+    struct gr_matter m;
+    memset(&m, 0, sizeof(m));
+    m.code = code;
+    m.name = name;
+    m.category = "0101";
+    m.power_type = "comprehensive";
+    m.list_kind = GR_LK_BASIC;
+    m.governance = GR_GOV_GOVERNMENT;
+    m.owner_level = GR_LEVEL_COMMUNITY;
+    m.respond_limit = 2;
+    m.respond_unit = GR_TU_HOURS;
+    m.resolve_limit = 3;
+    m.resolve_unit = GR_TU_DAYS;
+    return m;
+}
+
+static void put_matter(struct gr_store *st, int version, const struct gr_matter *m)
+{
+    const char *field = "unset";
+    enum gr_err e = gr_store_matter_put(st, version, m, &field);
+    if (e != GR_OK)
+        fail_msg("matter_put %s: %s (field %s; %s)", m->code, gr_strerror(e), field ? field : "-",
+                 gr_store_errmsg(st));
+}
+
+struct codes {
+    char code[16][16];
+    int resolve_limit[16];
+    size_t n;
+};
+
+static int collect_matter(void *ctx, const struct gr_matter *m)
+{
+    struct codes *c = ctx;
+    assert_true(c->n < 16);
+    snprintf(c->code[c->n], sizeof(c->code[0]), "%s", m->code);
+    c->resolve_limit[c->n] = m->resolve_limit;
+    c->n++;
+    return 0;
+}
+
+static void matters_of(struct gr_store *st, int version, const char *after, int limit,
+                       struct codes *out, bool *more)
+{
+    memset(out, 0, sizeof(*out));
+    assert_int_equal(gr_store_matters(st, version, after, limit, collect_matter, out, more), GR_OK);
+}
+
+struct lists {
+    int version[8];
+    char status[8][16];
+    int64_t effective_at[8], n_matters[8];
+    size_t n;
+};
+
+static int collect_list(void *ctx, const struct gr_matter_list *l)
+{
+    struct lists *c = ctx;
+    assert_true(c->n < 8);
+    c->version[c->n] = l->version;
+    snprintf(c->status[c->n], sizeof(c->status[0]), "%s", l->status);
+    c->effective_at[c->n] = l->effective_at;
+    c->n_matters[c->n] = l->n_matters;
+    c->n++;
+    return 0;
+}
+
+static int count_category(void *ctx, const struct gr_category_row *c)
+{
+    (void)c;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static int count_power_type(void *ctx, const char *code, const char *name, const char *name_en)
+{
+    (void)code;
+    (void)name;
+    (void)name_en;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+static void matter_list_versions(void **state)
+{
+    struct gr_store *st = store_of(state);
+    const int64_t at = INT64_C(1795658400); /* 2026-11-26 10:00 at +08:00 */
+    int64_t admin = add_user(st, "admin");
+    int v = 0;
+    assert_int_equal(gr_store_matter_current(st, at, &v), GR_ENOTFOUND); /* no list at all */
+    assert_int_equal(gr_store_matter_draft(st, &v), GR_OK);
+    assert_int_equal(v, 1);
+    int again = 0;
+    assert_int_equal(gr_store_matter_draft(st, &again), GR_OK);
+    assert_int_equal(again, 1); /* one draft at a time: the same one */
+    assert_int_equal(gr_store_matter_publish(st, 1, at, admin), GR_EINVAL); /* empty */
+
+    /* The vocabulary comes first: an unknown category or power type names itself. */
+    struct gr_matter m1 = matter_of("M0101", "暴露垃圾");
+    const char *field = NULL;
+    assert_int_equal(gr_store_matter_put(st, 1, &m1, &field), GR_ENOTFOUND);
+    assert_non_null(field);
+    assert_string_equal(field, "category");
+    put_catalogue(st);
+    struct gr_matter bad = m1;
+    bad.power_type = "no_such_power";
+    field = NULL;
+    assert_int_equal(gr_store_matter_put(st, 1, &bad, &field), GR_ENOTFOUND);
+    assert_non_null(field);
+    assert_string_equal(field, "power_type");
+    int n_cat = 0, n_pt = 0;
+    assert_int_equal(gr_store_categories(st, count_category, &n_cat), GR_OK);
+    assert_int_equal(gr_store_power_types(st, count_power_type, &n_pt), GR_OK);
+    assert_int_equal(n_cat, 2);
+    assert_int_equal(n_pt, 1);
+
+    put_matter(st, 1, &m1);
+    struct gr_matter m2 = matter_of("M0102", "占道经营");
+    m2.list_kind = GR_LK_COOPERATIVE;
+    m2.governance = GR_GOV_CO_GOVERNANCE;
+    m2.owner_level = GR_LEVEL_NONE;
+    m2.owner_dept = "城市管理局";
+    m2.co_depts[0] = "市场监督管理局";
+    m2.co_depts[1] = "住房和城乡建设局";
+    m2.n_co = 2;
+    m2.legal_basis = "《城市市容和环境卫生管理条例》第十四条";
+    m2.respond_limit = 1;
+    m2.respond_unit = GR_TU_DAYS;
+    m2.resolve_limit = 24;
+    m2.resolve_unit = GR_TU_HOURS;
+    m2.urgent = true;
+    put_matter(st, 1, &m2);
+    struct gr_matter m3 = matter_of("M0103", "绿化损毁");
+    put_matter(st, 1, &m3);
+
+    /* Not in effect before it is published. */
+    assert_int_equal(gr_store_matter_current(st, at + 3600, &v), GR_ENOTFOUND);
+    assert_int_equal(gr_store_matter_publish(st, 1, at, admin), GR_OK);
+    assert_int_equal(gr_store_matter_publish(st, 1, at, admin), GR_ECONFLICT);
+    assert_int_equal(gr_store_matter_current(st, at - 1, &v), GR_ENOTFOUND);
+    v = 0;
+    assert_int_equal(gr_store_matter_current(st, at, &v), GR_OK);
+    assert_int_equal(v, 1);
+    v = 0;
+    assert_int_equal(gr_store_matter_current(st, at + 86400, &v), GR_OK);
+    assert_int_equal(v, 1);
+
+    /* A published version is frozen. */
+    struct gr_matter changed = m1;
+    changed.resolve_limit = 9;
+    assert_int_equal(gr_store_matter_put(st, 1, &changed, &field), GR_ECONFLICT);
+
+    /* Fields round-trip, the co-handling departments split again. */
+    struct gr_matter got;
+    assert_int_equal(gr_store_matter_get(st, 1, "M0102", &got), GR_OK);
+    assert_string_equal(got.code, "M0102");
+    assert_string_equal(got.name, "占道经营");
+    assert_string_equal(got.category, "0101");
+    assert_string_equal(got.power_type, "comprehensive");
+    assert_int_equal(got.list_kind, GR_LK_COOPERATIVE);
+    assert_int_equal(got.governance, GR_GOV_CO_GOVERNANCE);
+    assert_int_equal(got.owner_level, GR_LEVEL_NONE);
+    assert_string_equal(got.owner_dept, "城市管理局");
+    assert_int_equal(got.n_co, 2);
+    assert_string_equal(got.co_depts[0], "市场监督管理局");
+    assert_string_equal(got.co_depts[1], "住房和城乡建设局");
+    assert_string_equal(got.legal_basis, "《城市市容和环境卫生管理条例》第十四条");
+    assert_int_equal(got.respond_limit, 1);
+    assert_int_equal(got.respond_unit, GR_TU_DAYS);
+    assert_int_equal(got.resolve_limit, 24);
+    assert_int_equal(got.resolve_unit, GR_TU_HOURS);
+    assert_true(got.urgent);
+    assert_int_equal(gr_store_matter_get(st, 1, "M0101", &got), GR_OK);
+    assert_int_equal(got.owner_level, GR_LEVEL_COMMUNITY);
+    assert_null(got.owner_dept);
+    assert_int_equal(got.n_co, 0);
+    assert_null(got.legal_basis);
+    assert_false(got.urgent);
+    assert_int_equal(gr_store_matter_get(st, 1, "M9999", &got), GR_ENOTFOUND);
+    assert_int_equal(gr_store_matter_get(st, 2, "M0101", &got), GR_ENOTFOUND);
+
+    /* Paging by code. */
+    struct codes out;
+    bool more = false;
+    matters_of(st, 1, NULL, 2, &out, &more);
+    assert_int_equal(out.n, 2);
+    assert_string_equal(out.code[0], "M0101");
+    assert_string_equal(out.code[1], "M0102");
+    assert_true(more);
+    char last[16];
+    snprintf(last, sizeof(last), "%s", out.code[1]);
+    matters_of(st, 1, last, 2, &out, &more);
+    assert_int_equal(out.n, 1);
+    assert_string_equal(out.code[0], "M0103");
+    assert_false(more);
+    matters_of(st, 1, NULL, 3, &out, &more);
+    assert_int_equal(out.n, 3);
+    assert_false(more); /* exactly the limit: nothing remains */
+
+    /* A new draft copies the newest version; the old one stays in effect until the new
+     * one is published and effective. */
+    assert_int_equal(gr_store_matter_draft(st, &v), GR_OK);
+    assert_int_equal(v, 2);
+    matters_of(st, 2, NULL, 10, &out, &more);
+    assert_int_equal(out.n, 3);
+    assert_string_equal(out.code[0], "M0101");
+    assert_string_equal(out.code[2], "M0103");
+    assert_int_equal(gr_store_matter_get(st, 2, "M0102", &got), GR_OK);
+    assert_int_equal(got.n_co, 2);
+    assert_string_equal(got.co_depts[1], "住房和城乡建设局");
+    put_matter(st, 2, &changed);
+    assert_int_equal(gr_store_matter_delete(st, 2, "M0103"), GR_OK);
+    assert_int_equal(gr_store_matter_delete(st, 2, "M0103"), GR_ENOTFOUND);
+    struct gr_matter m4 = matter_of("M0104", "违规停车");
+    put_matter(st, 2, &m4);
+    assert_int_equal(gr_store_matter_current(st, at + 100, &v), GR_OK);
+    assert_int_equal(v, 1);
+    assert_int_equal(gr_store_matter_get(st, 1, "M0101", &got), GR_OK);
+    assert_int_equal(got.resolve_limit, 3); /* the draft's change is its own */
+    assert_int_equal(gr_store_matter_get(st, 1, "M0103", &got), GR_OK);
+    assert_int_equal(gr_store_matter_publish(st, 2, at + 1000, admin), GR_OK);
+    assert_int_equal(gr_store_matter_current(st, at + 999, &v), GR_OK);
+    assert_int_equal(v, 1);
+    assert_int_equal(gr_store_matter_current(st, at + 1000, &v), GR_OK);
+    assert_int_equal(v, 2);
+    matters_of(st, 2, NULL, 10, &out, &more);
+    assert_int_equal(out.n, 3);
+    assert_string_equal(out.code[0], "M0101");
+    assert_int_equal(out.resolve_limit[0], 9);
+    assert_string_equal(out.code[1], "M0102");
+    assert_string_equal(out.code[2], "M0104");
+
+    struct lists ls;
+    memset(&ls, 0, sizeof(ls));
+    assert_int_equal(gr_store_matter_lists(st, collect_list, &ls), GR_OK);
+    assert_int_equal(ls.n, 2);
+    assert_int_equal(ls.version[0], 2); /* newest first */
+    assert_string_equal(ls.status[0], "published");
+    assert_int_equal(ls.effective_at[0], at + 1000);
+    assert_int_equal(ls.n_matters[0], 3);
+    assert_int_equal(ls.version[1], 1);
+    assert_int_equal(ls.effective_at[1], at);
+    assert_int_equal(ls.n_matters[1], 3);
+}
+
+/* ---- the working calendar ---- */
+
+static void calendar_days_refresh_the_cache(void **state)
+{
+    struct gr_store *st = store_of(state);
+    const struct gr_calendar *cal = NULL;
+    assert_int_equal(gr_store_calendar(st, &cal), GR_OK);
+    assert_non_null(cal);
+    assert_int_equal(cal->utc_offset_min, 480);
+    assert_int_equal(cal->n_periods, 2);
+    assert_int_equal(cal->period_start[0], 8 * 60 + 30);
+    assert_int_equal(cal->period_end[0], 12 * 60);
+    assert_int_equal(cal->period_start[1], 14 * 60);
+    assert_int_equal(cal->period_end[1], 17 * 60 + 30);
+    assert_int_equal(cal->n_days, 0);
+    assert_true(gr_cal_is_workday(cal, 20261001));  /* a Thursday */
+    assert_false(gr_cal_is_workday(cal, 20261010)); /* a Saturday */
+
+    assert_int_equal(gr_store_calendar_day_set(st, "2026-10-01", "holiday", "国庆节"), GR_OK);
+    assert_int_equal(gr_store_calendar(st, &cal), GR_OK);
+    assert_int_equal(cal->n_days, 1);
+    assert_int_equal(cal->days[0].ymd, 20261001);
+    assert_int_equal(cal->days[0].kind, GR_DAY_HOLIDAY);
+    assert_string_equal(cal->days[0].name, "国庆节");
+    assert_false(gr_cal_is_workday(cal, 20261001));
+
+    /* A make-up working day, earlier days sorted first, a day replaced in place. */
+    assert_int_equal(gr_store_calendar_day_set(st, "2026-10-10", "workday", NULL), GR_OK);
+    assert_int_equal(gr_store_calendar_day_set(st, "2026-09-30", "holiday", "中秋节"), GR_OK);
+    assert_int_equal(gr_store_calendar_day_set(st, "2026-10-01", "holiday", "国庆"), GR_OK);
+    assert_int_equal(gr_store_calendar(st, &cal), GR_OK);
+    assert_int_equal(cal->n_days, 3);
+    assert_int_equal(cal->days[0].ymd, 20260930);
+    assert_int_equal(cal->days[1].ymd, 20261001);
+    assert_string_equal(cal->days[1].name, "国庆");
+    assert_int_equal(cal->days[2].ymd, 20261010);
+    assert_int_equal(cal->days[2].kind, GR_DAY_WORKDAY);
+    assert_null(cal->days[2].name);
+    assert_true(gr_cal_is_workday(cal, 20261010));
+    const char *why = NULL;
+    assert_int_equal(gr_cal_check(cal, &why), GR_OK);
+
+    assert_int_equal(gr_store_calendar_day_delete(st, "2026-10-01"), GR_OK);
+    assert_int_equal(gr_store_calendar(st, &cal), GR_OK);
+    assert_int_equal(cal->n_days, 2);
+    assert_int_equal(cal->days[0].ymd, 20260930);
+    assert_int_equal(cal->days[1].ymd, 20261010);
+    assert_true(gr_cal_is_workday(cal, 20261001));
+    assert_int_equal(gr_store_calendar_day_delete(st, "2026-10-01"), GR_OK); /* harmless */
+}
+
+/* A calendar day written and rolled back is gone from the connection's cached calendar. */
+static void calendar_rollback_forgets_the_day(void **state)
+{
+    struct gr_store *st = store_of(state);
+    const struct gr_calendar *cal = NULL;
+    assert_int_equal(gr_store_calendar(st, &cal), GR_OK);
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    assert_int_equal(gr_store_calendar_day_set(st, "2026-10-01", "holiday", "国庆节"), GR_OK);
+    assert_int_equal(gr_store_calendar(st, &cal), GR_OK);
+    assert_int_equal(cal->n_days, 1); /* its own write, inside the transaction */
+    gr_store_rollback(st);
+    assert_int_equal(gr_store_calendar(st, &cal), GR_OK);
+    if (cal->n_days != 0)
+        fail_msg("after the rollback the cached calendar still has %zu day(s)", cal->n_days);
+    assert_true(gr_cal_is_workday(cal, 20261001));
+}
+
+/* Another connection that reads the calendar between a write and its commit sees the day
+ * once it is committed (the server's readers compute deadlines with it). */
+static void calendar_change_reaches_other_connections(void **state)
+{
+    struct fx *f = *state;
+    struct gr_store *other = NULL;
+    assert_int_equal(gr_store_open(f->path, false, &other), GR_OK);
+    const struct gr_calendar *cal = NULL;
+    assert_int_equal(gr_store_calendar(other, &cal), GR_OK);
+    assert_int_equal(cal->n_days, 0);
+
+    assert_int_equal(gr_store_begin(f->st), GR_OK);
+    assert_int_equal(gr_store_calendar_day_set(f->st, "2026-10-01", "holiday", "国庆节"), GR_OK);
+    assert_int_equal(gr_store_calendar(other, &cal), GR_OK);
+    assert_int_equal(cal->n_days, 0); /* not committed yet: right */
+    gr_store_release(other);
+    assert_int_equal(gr_store_commit(f->st), GR_OK);
+
+    assert_int_equal(gr_store_calendar(other, &cal), GR_OK);
+    size_t n = cal->n_days;
+    gr_store_release(other);
+    gr_store_close(other);
+    if (n != 1)
+        fail_msg("the other connection still answers %zu calendar day(s) after the "
+                 "commit, expected 1",
+                 n);
+}
+
+/* ---- cases ---- */
+
+#define NOV26 INT64_C(1795658400) /* 2026-11-26 10:00 at +08:00 */
+
+/* A second district beside build_world's: district 2 > street 2 > community 3 > grid 4. */
+struct world2 {
+    int64_t district, street, comm, grid;
+};
+
+static void build_world2(struct gr_store *st, const struct world *w, struct world2 *o)
+{
+    o->district = add_node(st, w->city, "district", "330105", "拱墅区");
+    o->street = add_node(st, o->district, "street", "330105001", "米市巷街道");
+    o->comm = add_node(st, o->street, "community", "330105001001", "大塘巷社区");
+    o->grid = add_node(st, o->comm, "grid", "G4", "大塘一网格");
+}
+
+static struct gr_anc anc_of(int64_t city, int64_t district, int64_t street, int64_t comm,
+                            int64_t grid)
+{
+    struct gr_anc a = {{0, city, district, street, comm, grid}};
+    return a;
+}
+
+static struct gr_anc anc_grid(const struct world *w, int64_t comm, int64_t grid)
+{
+    return anc_of(w->city, w->district, w->street, comm, grid);
+}
+
+/* A submitted case in anc's grid, owned by its community, at `at` on `day`. */
+static struct gr_case new_case(struct gr_anc anc, int64_t at, const char *day)
+{
+    struct gr_case c;
+    memset(&c, 0, sizeof(c));
+    c.status = "submitted";
+    c.channel = "web";
+    c.matter_version = 1;
+    c.matter_code = "M0101";
+    c.category_code = "0101";
+    c.description = "楼道堆放杂物";
+    c.anc = anc;
+    c.owner_level = "community";
+    c.owner_node_id = anc.id[GR_LEVEL_COMMUNITY];
+    c.created_at = at;
+    c.updated_at = at;
+    c.day = day;
+    return c;
+}
+
+static int64_t create_case_n(struct gr_store *st, const struct gr_case *c,
+                             const struct gr_notice *nt, size_t n_nt)
+{
+    struct gr_case_event ev = {.at = c->created_at,
+                               .action = "submit",
+                               .to_status = c->status,
+                               .actor_user_id = c->requester_user_id,
+                               .public = true};
+    int64_t id = 0;
+    enum gr_err e = gr_store_case_create(st, c, &ev, nt, n_nt, &id);
+    if (e != GR_OK)
+        fail_msg("case_create: %s (%s)", gr_strerror(e), gr_store_errmsg(st));
+    assert_true(id > 0);
+    return id;
+}
+
+static int64_t create_case(struct gr_store *st, const struct gr_case *c)
+{
+    return create_case_n(st, c, NULL, 0);
+}
+
+/* The case as stored (texts valid until gr_store_release). */
+static struct gr_case get_case(struct gr_store *st, int64_t id)
+{
+    struct gr_case c;
+    enum gr_err e = gr_store_case_get(st, id, &c);
+    if (e != GR_OK)
+        fail_msg("case_get %lld: %s", (long long)id, gr_strerror(e));
+    return c;
+}
+
+static void update_case_n(struct gr_store *st, const struct gr_case *before,
+                          const struct gr_case *after, const char *action,
+                          const struct gr_notice *nt, size_t n_nt)
+{
+    struct gr_case_event ev = {.at = after->updated_at,
+                               .action = action,
+                               .from_status = before->status,
+                               .to_status = after->status};
+    enum gr_err e = gr_store_case_update(st, before, after, &ev, nt, n_nt);
+    if (e != GR_OK)
+        fail_msg("case_update %lld (%s): %s (%s)", (long long)before->id, action, gr_strerror(e),
+                 gr_store_errmsg(st));
+}
+
+static void update_case(struct gr_store *st, const struct gr_case *before,
+                        const struct gr_case *after, const char *action)
+{
+    update_case_n(st, before, after, action, NULL, 0);
+}
+
+static void assert_text_eq(const char *what, const char *got, const char *want)
+{
+    if (!got && !want)
+        return;
+    if (!got || !want || strcmp(got, want) != 0)
+        fail_msg("%s is %s%s%s, expected %s%s%s", what, got ? "\"" : "", got ? got : "NULL",
+                 got ? "\"" : "", want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
+}
+
+static void assert_case_eq(const struct gr_case *got, const struct gr_case *want)
+{
+#define TXT(f) assert_text_eq(#f, got->f, want->f)
+#define NUM(f) assert_int_equal(got->f, want->f)
+    NUM(id);
+    TXT(status);
+    TXT(channel);
+    NUM(matter_version);
+    TXT(matter_code);
+    TXT(category_code);
+    TXT(description);
+    TXT(address);
+    assert_int_equal(got->has_point, want->has_point);
+    if (want->has_point) {
+        assert_true(got->lat == want->lat);
+        assert_true(got->lon == want->lon);
+    }
+    NUM(building_id);
+    NUM(unit_id);
+    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+        assert_int_equal(got->anc.id[l], want->anc.id[l]);
+    TXT(owner_level);
+    NUM(owner_node_id);
+    NUM(owner_org_id);
+    NUM(requester_user_id);
+    TXT(requester_name);
+    TXT(requester_phone);
+    TXT(requester_email);
+    NUM(anonymous);
+    NUM(urgent);
+    NUM(api_key_id);
+    TXT(token);
+    NUM(created_at);
+    NUM(updated_at);
+    TXT(day);
+    NUM(respond_due);
+    NUM(resolve_due);
+    NUM(first_due);
+    NUM(accepted_at);
+    NUM(dispatched_at);
+    NUM(responded_at);
+    NUM(resolved_at);
+    NUM(closed_at);
+    NUM(alarm);
+    NUM(escalations);
+    NUM(reworks);
+    NUM(extensions);
+    NUM(reopens);
+    NUM(extension_asked);
+    TXT(hold_review);
+    NUM(merged_into);
+    TXT(rated_resolved);
+    TXT(rated_satisfaction);
+    TXT(rated_comment);
+    NUM(rated_at);
+    TXT(public_note);
+    NUM(was_overdue);
+#undef TXT
+#undef NUM
+}
+
+struct events {
+    int64_t id[16], at[16], actor[16];
+    char action[16][24], from[16][16], to[16][16], note[16][64], data[16][64];
+    bool public[16];
+    size_t n;
+};
+
+static void copy_text(char *dst, size_t cap, const char *s)
+{
+    snprintf(dst, cap, "%s", s ? s : "(null)");
+}
+
+static int collect_event(void *ctx, const struct gr_case_event *e)
+{
+    struct events *c = ctx;
+    assert_true(c->n < 16);
+    c->id[c->n] = e->id;
+    c->at[c->n] = e->at;
+    c->actor[c->n] = e->actor_user_id;
+    copy_text(c->action[c->n], sizeof(c->action[0]), e->action);
+    copy_text(c->from[c->n], sizeof(c->from[0]), e->from_status);
+    copy_text(c->to[c->n], sizeof(c->to[0]), e->to_status);
+    copy_text(c->note[c->n], sizeof(c->note[0]), e->note);
+    copy_text(c->data[c->n], sizeof(c->data[0]), e->data);
+    c->public[c->n] = e->public;
+    c->n++;
+    return 0;
+}
+
+static void events_of(struct gr_store *st, int64_t case_id, struct events *out)
+{
+    memset(out, 0, sizeof(*out));
+    assert_int_equal(gr_store_case_events(st, case_id, collect_event, out), GR_OK);
+}
+
+static void cases_round_trip(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    int64_t org = add_organisation(st, w.district, "上城区城市管理局");
+    int64_t u = add_user(st, "resident");
+    int64_t b = add_building(st, w.grid1, "3幢");
+    int64_t unit = add_unit(st, b, "2单元");
+    int64_t key = 0;
+    assert_int_equal(gr_store_api_key_create(st, "市民热线", "keyhash-1", &key), GR_OK);
+
+    /* A bare case: unset texts stay NULL, unset moments 0, no point. */
+    struct gr_case bare = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    int64_t id0 = create_case(st, &bare);
+    struct gr_case got = get_case(st, id0);
+    bare.id = id0;
+    assert_case_eq(&got, &bare);
+    assert_false(got.has_point);
+    assert_null(got.address);
+    assert_null(got.token);
+    assert_int_equal(got.respond_due, 0);
+
+    /* Every field set. */
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26 + 60, "2026-11-26");
+    c.status = "in_progress";
+    c.channel = "open311";
+    c.matter_version = 3;
+    c.matter_code = "M0102";
+    c.category_code = "0102";
+    c.description = "人行道上有人占道经营，堵塞通行";
+    c.address = "浣纱路 10 号";
+    c.has_point = true;
+    c.lat = 30.2531;
+    c.lon = 120.1649;
+    c.building_id = b;
+    c.unit_id = unit;
+    c.owner_level = "district";
+    c.owner_node_id = w.district;
+    c.owner_org_id = org;
+    c.requester_user_id = u;
+    c.requester_name = "王五";
+    c.requester_phone = "13800000000";
+    c.requester_email = "wang@example.org";
+    c.anonymous = true;
+    c.urgent = true;
+    c.api_key_id = key;
+    c.token = "tok-7f3a";
+    c.updated_at = NOV26 + 70;
+    c.respond_due = NOV26 + 3600;
+    c.resolve_due = NOV26 + 86400;
+    c.first_due = NOV26 + 80000;
+    c.accepted_at = NOV26 + 100;
+    c.dispatched_at = NOV26 + 200;
+    c.responded_at = NOV26 + 300;
+    c.resolved_at = NOV26 + 400;
+    c.closed_at = NOV26 + 500;
+    c.alarm = 1;
+    c.escalations = 2;
+    c.reworks = 3;
+    c.extensions = 4;
+    c.reopens = 5;
+    c.extension_asked = NOV26 + 172800;
+    c.hold_review = "2026-12-01";
+    c.merged_into = id0;
+    c.rated_resolved = "partly";
+    c.rated_satisfaction = "basically_satisfied";
+    c.rated_comment = "还可以";
+    c.rated_at = NOV26 + 600;
+    c.public_note = "已转城管处理";
+    c.was_overdue = true;
+    int64_t id = create_case(st, &c);
+    assert_true(id != id0);
+    c.id = id;
+    got = get_case(st, id);
+    assert_case_eq(&got, &c);
+    assert_int_equal(gr_store_case_get(st, id + 100, &got), GR_ENOTFOUND);
+
+    /* A given id is kept. */
+    struct gr_case kept = new_case(anc_grid(&w, w.comm2, w.grid3), NOV26, "2026-11-26");
+    kept.id = 500;
+    assert_int_equal(create_case(st, &kept), 500);
+    got = get_case(st, 500);
+    assert_case_eq(&got, &kept);
+}
+
+static void case_update_checks_before(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    int64_t u = add_user(st, "handler");
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    int64_t id = create_case(st, &c);
+    struct gr_case before = get_case(st, id);
+    struct gr_case after = before;
+    after.status = "accepted";
+    after.accepted_at = NOV26 + 600;
+    after.updated_at = NOV26 + 600;
+    after.respond_due = NOV26 + 7200;
+
+    /* Stale: another updated_at, or another status. Nothing is written. */
+    struct gr_case stale = before;
+    stale.updated_at = NOV26 - 1;
+    struct gr_case_event ev = {.at = NOV26 + 600, .action = "accept"};
+    assert_int_equal(gr_store_case_update(st, &stale, &after, &ev, NULL, 0), GR_ECONFLICT);
+    stale = before;
+    stale.status = "accepted";
+    assert_int_equal(gr_store_case_update(st, &stale, &after, &ev, NULL, 0), GR_ECONFLICT);
+    struct gr_case now = get_case(st, id);
+    assert_case_eq(&now, &before);
+    struct events evs;
+    events_of(st, id, &evs);
+    assert_int_equal(evs.n, 1);
+
+    /* Fresh: written. */
+    struct gr_case_event ok = {.at = NOV26 + 600,
+                               .actor_user_id = u,
+                               .action = "accept",
+                               .from_status = "submitted",
+                               .to_status = "accepted",
+                               .note = "属实，立案",
+                               .data = "{\"respond_due\":1795665600}",
+                               .public = true};
+    assert_int_equal(gr_store_case_update(st, &before, &after, &ok, NULL, 0), GR_OK);
+    now = get_case(st, id);
+    assert_case_eq(&now, &after);
+    /* The old `before` is stale now. */
+    struct gr_case again = after;
+    again.status = "rejected";
+    assert_int_equal(gr_store_case_update(st, &before, &again, &ev, NULL, 0), GR_ECONFLICT);
+    now = get_case(st, id);
+    assert_string_equal(now.status, "accepted");
+
+    struct gr_case after2 = after;
+    after2.status = "dispatched";
+    after2.dispatched_at = NOV26 + 900;
+    after2.updated_at = NOV26 + 900;
+    update_case(st, &after, &after2, "dispatch");
+
+    /* Events in order, as written. */
+    events_of(st, id, &evs);
+    assert_int_equal(evs.n, 3);
+    assert_true(evs.id[0] < evs.id[1] && evs.id[1] < evs.id[2]);
+    assert_string_equal(evs.action[0], "submit");
+    assert_string_equal(evs.from[0], "(null)");
+    assert_string_equal(evs.to[0], "submitted");
+    assert_int_equal(evs.at[0], NOV26);
+    assert_string_equal(evs.action[1], "accept");
+    assert_string_equal(evs.from[1], "submitted");
+    assert_string_equal(evs.to[1], "accepted");
+    assert_string_equal(evs.note[1], "属实，立案");
+    assert_string_equal(evs.data[1], "{\"respond_due\":1795665600}");
+    assert_int_equal(evs.actor[1], u);
+    assert_int_equal(evs.at[1], NOV26 + 600);
+    assert_true(evs.public[1]);
+    assert_string_equal(evs.action[2], "dispatch");
+    assert_string_equal(evs.to[2], "dispatched");
+    assert_false(evs.public[2]);
+    assert_int_equal(evs.actor[2], 0);
+    events_of(st, id + 1, &evs);
+    assert_int_equal(evs.n, 0);
+}
+
+struct case_ids {
+    int64_t id[64];
+    size_t n;
+};
+
+static int collect_case(void *ctx, const struct gr_case *c)
+{
+    struct case_ids *out = ctx;
+    assert_true(out->n < 64);
+    out->id[out->n++] = c->id;
+    return 0;
+}
+
+static void case_query_init(struct gr_case_query *cq)
+{
+    memset(cq, 0, sizeof(*cq));
+    cq->q.all = true;
+    cq->q.limit = 50;
+}
+
+static void cases_list(struct gr_store *st, const struct gr_case_query *cq, struct case_ids *out,
+                       bool *more)
+{
+    memset(out, 0, sizeof(*out));
+    bool m = false;
+    assert_int_equal(gr_store_cases(st, cq, collect_case, out, &m), GR_OK);
+    if (more)
+        *more = m;
+}
+
+static void assert_case_ids(const struct case_ids *got, size_t n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    if (got->n != n)
+        fail_msg("%zu cases, expected %zu", got->n, n);
+    for (size_t i = 0; i < n; i++) {
+        int64_t want = va_arg(ap, int64_t);
+        if (got->id[i] != want)
+            fail_msg("case %zu is id %lld, expected %lld", i, (long long)got->id[i],
+                     (long long)want);
+    }
+    va_end(ap);
+}
+
+static void cases_listing(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    struct world2 o;
+    build_world(st, &w);
+    build_world2(st, &w, &o);
+    int64_t org = add_organisation(st, w.district, "上城区城市管理局");
+    int64_t u = add_user(st, "resident");
+
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    c.requester_user_id = u;
+    int64_t c1 = create_case(st, &c);
+    c = new_case(anc_grid(&w, w.comm2, w.grid3), NOV26 + 100, "2026-11-26");
+    c.category_code = "0102";
+    c.matter_code = "M0102";
+    c.status = "dispatched";
+    c.resolve_due = NOV26 + 9000;
+    int64_t c2 = create_case(st, &c);
+    c = new_case(anc_of(w.city, o.district, o.street, o.comm, o.grid), NOV26 + 200, "2026-11-26");
+    c.status = "accepted";
+    c.resolve_due = NOV26 + 5000;
+    int64_t c3 = create_case(st, &c);
+    c = new_case(anc_grid(&w, w.comm1, w.grid2), NOV26 + 300, "2026-11-26");
+    c.status = "closed";
+    c.closed_at = NOV26 + 300;
+    c.owner_org_id = org;
+    c.owner_level = "district";
+    c.owner_node_id = w.district;
+    c.requester_user_id = u;
+    int64_t c4 = create_case(st, &c);
+
+    struct gr_case_query cq;
+    struct case_ids out;
+    bool more = true;
+    case_query_init(&cq);
+    cases_list(st, &cq, &out, &more);
+    assert_case_ids(&out, 4, c4, c3, c2, c1); /* newest first */
+    assert_false(more);
+
+    /* Scopes: a district sees its own, not the other district's. */
+    cq.q.all = false;
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 0); /* no scope at all: nothing */
+    cq.q.n_scopes = 1;
+    cq.q.scopes[0] = (struct gr_scope){GR_LEVEL_DISTRICT, w.district};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 3, c4, c2, c1);
+    cq.q.scopes[0] = (struct gr_scope){GR_LEVEL_DISTRICT, o.district};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c3);
+    cq.q.scopes[0] = (struct gr_scope){GR_LEVEL_COMMUNITY, w.comm1};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 2, c4, c1);
+    cq.q.n_scopes = 2;
+    cq.q.scopes[1] = (struct gr_scope){GR_LEVEL_GRID, o.grid};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 3, c4, c3, c1);
+    /* A department also sees what it owns outside its scopes. */
+    cq.q.n_scopes = 1;
+    cq.q.scopes[0] = (struct gr_scope){GR_LEVEL_DISTRICT, o.district};
+    cq.also_org = org;
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 2, c4, c3);
+    cq.q.under = (struct gr_scope){GR_LEVEL_STREET, w.street};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c4); /* and under a node at once */
+    cq.status = "open";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 0);
+    cq.status = NULL;
+    cq.q.under = (struct gr_scope){GR_LEVEL_NONE, 0};
+    cq.also_org = 0;
+    /* Grids and streets, with and without a status. */
+    cq.q.scopes[0] = (struct gr_scope){GR_LEVEL_GRID, w.grid2};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c4);
+    cq.status = "closed";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c4);
+    cq.status = "open";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 0);
+    cq.q.scopes[0] = (struct gr_scope){GR_LEVEL_STREET, w.street};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 2, c2, c1);
+    cq.status = NULL;
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 3, c4, c2, c1);
+    cq.q.scopes[0] = (struct gr_scope){GR_LEVEL_DISTRICT, w.district};
+    cq.q.under = (struct gr_scope){GR_LEVEL_COMMUNITY, w.comm1};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 2, c4, c1);
+    cq.q.under = (struct gr_scope){GR_LEVEL_GRID, w.grid1};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c1);
+    cq.q.under = (struct gr_scope){GR_LEVEL_GRID, o.grid};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 0); /* under a node outside the scope */
+
+    /* The inbox: open cases by deadline, those without one last. */
+    case_query_init(&cq);
+    cq.status = "open";
+    cq.overdue_first = true;
+    cases_list(st, &cq, &out, &more);
+    assert_case_ids(&out, 3, c3, c2, c1);
+    assert_false(more);
+    cq.q.limit = 1;
+    cases_list(st, &cq, &out, &more);
+    assert_case_ids(&out, 1, c3);
+    assert_true(more);
+
+    /* Filters, with full access. */
+    case_query_init(&cq);
+    cq.status = "open";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 3, c3, c2, c1);
+    cq.status = "closed";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c4);
+    cq.status = "submitted";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c1);
+    cq.status = "dispatched";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c2);
+    cq.status = "rejected";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 0);
+
+    case_query_init(&cq);
+    cq.q.under = (struct gr_scope){GR_LEVEL_STREET, w.street};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 3, c4, c2, c1);
+    cq.q.under = (struct gr_scope){GR_LEVEL_GRID, w.grid3};
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c2);
+
+    case_query_init(&cq);
+    cq.owner_org_id = org;
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c4);
+    case_query_init(&cq);
+    cq.requester_user_id = u;
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 2, c4, c1);
+    cq.status = "open";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c1);
+
+    case_query_init(&cq);
+    cq.category_code = "0102";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c2);
+    case_query_init(&cq);
+    cq.matter_code = "M0101";
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 3, c4, c3, c1);
+
+    /* created_at within [from, to). */
+    case_query_init(&cq);
+    cq.from = NOV26 + 100;
+    cq.to = NOV26 + 300;
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 2, c3, c2);
+    cq.to = 0;
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 3, c4, c3, c2);
+    cq.from = 0;
+    cq.to = NOV26 + 1;
+    cases_list(st, &cq, &out, NULL);
+    assert_case_ids(&out, 1, c1);
+
+    /* Paging newest first: the next page is the ids below the last one. */
+    case_query_init(&cq);
+    cq.q.limit = 2;
+    cases_list(st, &cq, &out, &more);
+    assert_case_ids(&out, 2, c4, c3);
+    assert_true(more);
+    cq.q.after = out.id[1];
+    cases_list(st, &cq, &out, &more);
+    assert_case_ids(&out, 2, c2, c1);
+    assert_false(more);
+    cq.q.after = c1;
+    cases_list(st, &cq, &out, &more);
+    assert_case_ids(&out, 0);
+    assert_false(more);
+}
+
+/* A query with no scope and a requester lists the requester's own cases (a resident's
+ * "my requests"). */
+static void cases_requester_without_scopes(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    int64_t u = add_user(st, "resident");
+    int64_t v = add_user(st, "neighbour");
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    c.requester_user_id = u;
+    int64_t mine = create_case(st, &c);
+    c.requester_user_id = v;
+    c.created_at = c.updated_at = NOV26 + 10;
+    create_case(st, &c);
+    struct gr_case_query cq;
+    case_query_init(&cq);
+    cq.q.all = false;
+    cq.requester_user_id = u;
+    struct case_ids out;
+    cases_list(st, &cq, &out, NULL);
+    if (out.n != 1)
+        fail_msg("a requester without scopes gets %zu of their cases, expected 1", out.n);
+    assert_case_ids(&out, 1, mine);
+}
+
+static void near_of(struct gr_store *st, int64_t community, const char *category, double lat,
+                    double lon, double meters, int64_t since, int limit, struct case_ids *out)
+{
+    memset(out, 0, sizeof(*out));
+    assert_int_equal(gr_store_cases_near(st, community, category, lat, lon, meters, since, limit,
+                                         collect_case, out),
+                     GR_OK);
+}
+
+static void cases_near_a_point(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    const double lat = 30.2500, lon = 120.1700;
+    /* Meters to degrees at this latitude. */
+    const double m_lat = 1.0 / 111320.0, m_lon = 1.0 / (111320.0 * 0.864);
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    c.has_point = true;
+    c.lat = lat + 20 * m_lat;
+    c.lon = lon + 20 * m_lon;
+    int64_t near = create_case(st, &c);
+    /* Within 100 m on each axis but 113 m away. */
+    c.lat = lat - 80 * m_lat;
+    c.lon = lon - 80 * m_lon;
+    c.created_at = c.updated_at = NOV26 + 10;
+    int64_t corner = create_case(st, &c);
+    /* Far away. */
+    c.lat = lat + 1000 * m_lat;
+    c.lon = lon;
+    int64_t far = create_case(st, &c);
+    /* Closed, at the very point. */
+    c.lat = lat;
+    c.lon = lon;
+    c.status = "closed";
+    c.closed_at = NOV26 + 100;
+    create_case(st, &c);
+    /* Another category at the very point. */
+    c.status = "submitted";
+    c.closed_at = 0;
+    c.category_code = "0102";
+    int64_t other = create_case(st, &c);
+    /* No point at all. */
+    c.has_point = false;
+    c.category_code = "0101";
+    create_case(st, &c);
+    /* Another community (grid 2 is in community 1, grid 3 in community 2), at the point. */
+    c = new_case(anc_grid(&w, w.comm2, w.grid3), NOV26, "2026-11-26");
+    c.has_point = true;
+    c.lat = lat;
+    c.lon = lon;
+    int64_t next_door = create_case(st, &c);
+
+    struct case_ids out;
+    near_of(st, w.comm1, "0101", lat, lon, 100, 0, 10, &out);
+    assert_case_ids(&out, 1, near);
+    near_of(st, w.comm1, "0101", lat, lon, 10, 0, 10, &out);
+    assert_case_ids(&out, 0); /* 28 m away: outside 10 m */
+    near_of(st, w.comm1, "0101", lat, lon, 100, NOV26 + 1, 10, &out);
+    assert_case_ids(&out, 0); /* submitted before `since` */
+    near_of(st, w.comm1, "0102", lat, lon, 100, 0, 10, &out);
+    assert_case_ids(&out, 1, other);
+    near_of(st, w.comm1, "0101", lat, lon, 2000, 0, 10, &out);
+    assert_case_ids(&out, 3, near, corner, far); /* nearest first; the closed one never */
+    near_of(st, w.comm1, "0101", lat, lon, 2000, 0, 2, &out);
+    assert_case_ids(&out, 2, near, corner);
+    near_of(st, w.comm2, "0101", lat, lon, 100, 0, 10, &out);
+    assert_case_ids(&out, 1, next_door);
+    near_of(st, w.street, "0101", lat, lon, 100, 0, 10, &out);
+    assert_case_ids(&out, 0); /* a community's id, not any node's */
+}
+
+static void cases_due_for_the_sweep(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    c.status = "accepted";
+    c.resolve_due = NOV26 + 1000;
+    int64_t a = create_case(st, &c);
+    c.status = "in_progress";
+    c.resolve_due = NOV26 + 2000;
+    c.alarm = 1;
+    int64_t b = create_case(st, &c);
+    c.status = "dispatched";
+    c.resolve_due = NOV26 + 5000;
+    c.alarm = 0;
+    int64_t d = create_case(st, &c);
+    c.status = "resolved"; /* the handler's part is done: not swept */
+    c.resolve_due = NOV26 + 10;
+    create_case(st, &c);
+    c.status = "submitted"; /* no deadline yet */
+    c.resolve_due = 0;
+    create_case(st, &c);
+    c.status = "dispatched";
+    c.resolve_due = NOV26 + 20;
+    c.alarm = 2; /* red already */
+    int64_t red = create_case(st, &c);
+
+    struct case_ids out;
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(gr_store_cases_due(st, NOV26 + 3000, 2, 0, 10, collect_case, &out), GR_OK);
+    assert_case_ids(&out, 2, a, b);
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(gr_store_cases_due(st, NOV26 + 3000, 1, 0, 10, collect_case, &out), GR_OK);
+    assert_case_ids(&out, 1, a);
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(gr_store_cases_due(st, NOV26 + 3000, 3, 0, 10, collect_case, &out), GR_OK);
+    assert_case_ids(&out, 3, a, b, red);
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(gr_store_cases_due(st, NOV26 + 1000, 3, 0, 10, collect_case, &out), GR_OK);
+    assert_case_ids(&out, 1, red); /* before, strictly */
+    /* Paging by id. */
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(gr_store_cases_due(st, NOV26 + 9000, 2, 0, 2, collect_case, &out), GR_OK);
+    assert_case_ids(&out, 2, a, b);
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(gr_store_cases_due(st, NOV26 + 9000, 2, b, 2, collect_case, &out), GR_OK);
+    assert_case_ids(&out, 1, d);
+}
+
+/* ---- the figures ---- */
+
+static void figures_of(struct gr_store *st, const char *subject, const char *from, const char *to,
+                       int64_t out[GR_N_FIGS])
+{
+    memset(out, 0xff, sizeof(int64_t) * GR_N_FIGS);
+    enum gr_err e = gr_store_figures(st, subject, from, to, out);
+    if (e != GR_OK)
+        fail_msg("figures of %s: %s", subject, gr_strerror(e));
+}
+
+static void assert_figures(const char *what, const int64_t *got, const int64_t *want)
+{
+    for (int i = 0; i < GR_N_FIGS; i++)
+        if (got[i] != want[i])
+            fail_msg("%s: %s is %lld, expected %lld", what, gr_fig_names[i], (long long)got[i],
+                     (long long)want[i]);
+}
+
+static void subject_node(char *buf, size_t cap, int64_t id)
+{
+    snprintf(buf, cap, "n:%lld", (long long)id);
+}
+
+static void subject_org(char *buf, size_t cap, int64_t id)
+{
+    snprintf(buf, cap, "o:%lld", (long long)id);
+}
+
+/* The rollups after creates and updates in several transactions, each write in a savepoint
+ * as the server's group commit runs them, one savepoint undone, one transaction rolled
+ * back, one update outside any transaction. Day 2026-11-26:
+ *   A grid 1, M0101: accepted, responded on time, resolved, closed on time, rated yes and
+ *     satisfied, 7200 s from submission to closure.
+ *   B grid 2, M0101, owner department D1 then D2: its rejection undone (savepoint); then
+ *     accepted, escalated once, found overdue by the sweep; open.
+ *   C grid 3, M0102: accepted, responded late, reworked twice, extended once; open.
+ *   F grid 1, M0102: rejected (outside any transaction).
+ *   D (grid 1) created and A reopened in a transaction rolled back: nothing.
+ * Day 2026-11-27: E grid 1, M0101, submitted. */
+struct fig_world {
+    struct world w;
+    int64_t d1, d2;
+};
+
+static void figures_scenario(struct gr_store *st, struct fig_world *fw)
+{
+    struct world *w = &fw->w;
+    build_world(st, w);
+    fw->d1 = add_organisation(st, w->district, "上城区城市管理局");
+    fw->d2 = add_organisation(st, w->district, "上城区住房和城乡建设局");
+
+    /* Transaction 1: three cases, each in a kept savepoint. */
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    assert_int_equal(gr_store_savepoint(st), GR_OK);
+    struct gr_case c = new_case(anc_grid(w, w->comm1, w->grid1), NOV26, "2026-11-26");
+    int64_t a = create_case(st, &c);
+    assert_int_equal(gr_store_savepoint_end(st, true), GR_OK);
+    assert_int_equal(gr_store_savepoint(st), GR_OK);
+    c = new_case(anc_grid(w, w->comm1, w->grid2), NOV26 + 60, "2026-11-26");
+    c.owner_org_id = fw->d1;
+    c.owner_level = "district";
+    c.owner_node_id = w->district;
+    int64_t b = create_case(st, &c);
+    assert_int_equal(gr_store_savepoint_end(st, true), GR_OK);
+    assert_int_equal(gr_store_savepoint(st), GR_OK);
+    c = new_case(anc_grid(w, w->comm2, w->grid3), NOV26 + 120, "2026-11-26");
+    c.matter_code = "M0102";
+    int64_t cc = create_case(st, &c);
+    assert_int_equal(gr_store_savepoint_end(st, true), GR_OK);
+    assert_int_equal(gr_store_commit(st), GR_OK);
+
+    /* Transaction 2: A through to closure and rating, in several updates. */
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    struct gr_case before = get_case(st, a), after = before;
+    after.status = "accepted";
+    after.accepted_at = after.updated_at = NOV26 + 600;
+    after.respond_due = NOV26 + 3600;
+    after.resolve_due = after.first_due = NOV26 + 86400;
+    update_case(st, &before, &after, "accept");
+    before = after;
+    after.status = "dispatched";
+    after.dispatched_at = after.updated_at = NOV26 + 700;
+    update_case(st, &before, &after, "dispatch");
+    before = after;
+    after.status = "in_progress";
+    after.responded_at = after.updated_at = NOV26 + 1200;
+    update_case(st, &before, &after, "sign");
+    before = after;
+    after.status = "resolved";
+    after.resolved_at = after.updated_at = NOV26 + 5000;
+    update_case(st, &before, &after, "resolve");
+    before = after;
+    after.status = "verified";
+    after.updated_at = NOV26 + 6000;
+    update_case(st, &before, &after, "verify");
+    before = after;
+    after.status = "closed";
+    after.closed_at = after.updated_at = NOV26 + 7200;
+    update_case(st, &before, &after, "close");
+    before = after;
+    after.rated_resolved = "yes";
+    after.rated_satisfaction = "satisfied";
+    after.rated_at = after.updated_at = NOV26 + 8000;
+    update_case(st, &before, &after, "rate");
+    assert_int_equal(gr_store_commit(st), GR_OK);
+
+    /* Transaction 3: B's rejection undone with its savepoint, C's acceptance kept. */
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    assert_int_equal(gr_store_savepoint(st), GR_OK);
+    before = get_case(st, b);
+    after = before;
+    after.status = "rejected";
+    after.updated_at = NOV26 + 800;
+    update_case(st, &before, &after, "reject");
+    assert_int_equal(gr_store_savepoint_end(st, false), GR_OK);
+    assert_int_equal(gr_store_savepoint(st), GR_OK);
+    before = get_case(st, cc);
+    after = before;
+    after.status = "accepted";
+    after.accepted_at = after.updated_at = NOV26 + 1000;
+    after.respond_due = NOV26 + 3600;
+    after.resolve_due = after.first_due = NOV26 + 86400;
+    update_case(st, &before, &after, "accept");
+    before = after;
+    after.status = "in_progress";
+    after.dispatched_at = NOV26 + 1100;
+    after.responded_at = after.updated_at = NOV26 + 7200; /* late */
+    update_case(st, &before, &after, "sign");
+    before = after;
+    after.reworks = 2;
+    after.extensions = 1;
+    after.updated_at = NOV26 + 9000;
+    update_case(st, &before, &after, "rework");
+    assert_int_equal(gr_store_savepoint_end(st, true), GR_OK);
+    assert_int_equal(gr_store_commit(st), GR_OK);
+
+    /* Transaction 4, rolled back whole: a new case D, A reopened. */
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    c = new_case(anc_grid(w, w->comm1, w->grid1), NOV26 + 200, "2026-11-26");
+    create_case(st, &c);
+    before = get_case(st, a);
+    after = before;
+    after.status = "dispatched";
+    after.reopens = 1;
+    after.updated_at = NOV26 + 10000;
+    update_case(st, &before, &after, "reopen");
+    gr_store_rollback(st);
+
+    /* Transaction 5, nested: B accepted, escalated to department D2, found overdue. */
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    before = get_case(st, b);
+    assert_string_equal(before.status, "submitted"); /* the rejection was undone */
+    after = before;
+    after.status = "accepted";
+    after.accepted_at = after.updated_at = NOV26 + 900;
+    after.first_due = after.resolve_due = NOV26 + 1000;
+    update_case(st, &before, &after, "accept");
+    assert_int_equal(gr_store_commit(st), GR_OK);
+    before = after;
+    after.owner_org_id = fw->d2;
+    after.escalations = 1;
+    after.updated_at = NOV26 + 950;
+    update_case(st, &before, &after, "escalate");
+    before = after;
+    after.alarm = 2;
+    after.was_overdue = true;
+    after.updated_at = NOV26 + 1100;
+    update_case(st, &before, &after, "overdue");
+    assert_int_equal(gr_store_commit(st), GR_OK);
+
+    /* Outside any transaction: F created and rejected. */
+    c = new_case(anc_grid(w, w->comm1, w->grid1), NOV26 + 300, "2026-11-26");
+    c.matter_code = "M0102";
+    int64_t f = create_case(st, &c);
+    before = get_case(st, f);
+    after = before;
+    after.status = "rejected";
+    after.updated_at = NOV26 + 400;
+    update_case(st, &before, &after, "reject");
+
+    /* Another day: E. */
+    c = new_case(anc_grid(w, w->comm1, w->grid1), NOV26 + 86400, "2026-11-27");
+    create_case(st, &c);
+}
+
+struct fig_case {
+    char subject[32];
+    int64_t want[GR_N_FIGS];
+};
+
+static void figures_follow_every_change(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct fig_world fw;
+    figures_scenario(st, &fw);
+    const struct world *w = &fw.w;
+
+    /* Worked out by hand from the scenario's comment. */
+    struct fig_case want[10];
+    memset(want, 0, sizeof(want));
+    /* City, district, street: A, B, C, F. */
+    const int64_t all[GR_N_FIGS] = {[GR_FIG_TOTAL] = 4,
+                                    [GR_FIG_ACCEPTED] = 3,
+                                    [GR_FIG_REJECTED] = 1,
+                                    [GR_FIG_RESPONDED] = 2,
+                                    [GR_FIG_RESPONDED_ON_TIME] = 1,
+                                    [GR_FIG_RESOLVED] = 1,
+                                    [GR_FIG_CLOSED] = 1,
+                                    [GR_FIG_CLOSED_ON_TIME] = 1,
+                                    [GR_FIG_OVERDUE_OPEN] = 1,
+                                    [GR_FIG_OPEN] = 2,
+                                    [GR_FIG_RATED] = 1,
+                                    [GR_FIG_RATED_YES] = 1,
+                                    [GR_FIG_RATED_SATISFIED] = 1,
+                                    [GR_FIG_REWORKS] = 2,
+                                    [GR_FIG_REWORKED] = 1,
+                                    [GR_FIG_EXTENSIONS] = 1,
+                                    [GR_FIG_ESCALATIONS] = 1,
+                                    [GR_FIG_HANDLING_SECONDS] = 7200};
+    subject_node(want[0].subject, sizeof(want[0].subject), w->city);
+    memcpy(want[0].want, all, sizeof(all));
+    subject_node(want[1].subject, sizeof(want[1].subject), w->district);
+    memcpy(want[1].want, all, sizeof(all));
+    subject_node(want[2].subject, sizeof(want[2].subject), w->street);
+    memcpy(want[2].want, all, sizeof(all));
+    /* Community 1: A, B, F. */
+    subject_node(want[3].subject, sizeof(want[3].subject), w->comm1);
+    const int64_t comm1[GR_N_FIGS] = {[GR_FIG_TOTAL] = 3,
+                                      [GR_FIG_ACCEPTED] = 2,
+                                      [GR_FIG_REJECTED] = 1,
+                                      [GR_FIG_RESPONDED] = 1,
+                                      [GR_FIG_RESPONDED_ON_TIME] = 1,
+                                      [GR_FIG_RESOLVED] = 1,
+                                      [GR_FIG_CLOSED] = 1,
+                                      [GR_FIG_CLOSED_ON_TIME] = 1,
+                                      [GR_FIG_OVERDUE_OPEN] = 1,
+                                      [GR_FIG_OPEN] = 1,
+                                      [GR_FIG_RATED] = 1,
+                                      [GR_FIG_RATED_YES] = 1,
+                                      [GR_FIG_RATED_SATISFIED] = 1,
+                                      [GR_FIG_ESCALATIONS] = 1,
+                                      [GR_FIG_HANDLING_SECONDS] = 7200};
+    memcpy(want[3].want, comm1, sizeof(comm1));
+    /* Community 2: C. */
+    subject_node(want[4].subject, sizeof(want[4].subject), w->comm2);
+    const int64_t comm2[GR_N_FIGS] = {
+        [GR_FIG_TOTAL] = 1,   [GR_FIG_ACCEPTED] = 1, [GR_FIG_RESPONDED] = 1, [GR_FIG_OPEN] = 1,
+        [GR_FIG_REWORKS] = 2, [GR_FIG_REWORKED] = 1, [GR_FIG_EXTENSIONS] = 1};
+    memcpy(want[4].want, comm2, sizeof(comm2));
+    /* Grid 1: A, F (E is another day). */
+    subject_node(want[5].subject, sizeof(want[5].subject), w->grid1);
+    const int64_t grid1[GR_N_FIGS] = {
+        [GR_FIG_TOTAL] = 2,     [GR_FIG_ACCEPTED] = 1,          [GR_FIG_REJECTED] = 1,
+        [GR_FIG_RESPONDED] = 1, [GR_FIG_RESPONDED_ON_TIME] = 1, [GR_FIG_RESOLVED] = 1,
+        [GR_FIG_CLOSED] = 1,    [GR_FIG_CLOSED_ON_TIME] = 1,    [GR_FIG_RATED] = 1,
+        [GR_FIG_RATED_YES] = 1, [GR_FIG_RATED_SATISFIED] = 1,   [GR_FIG_HANDLING_SECONDS] = 7200};
+    memcpy(want[5].want, grid1, sizeof(grid1));
+    /* Grid 2 and department D2: B. */
+    const int64_t bonly[GR_N_FIGS] = {[GR_FIG_TOTAL] = 1,
+                                      [GR_FIG_ACCEPTED] = 1,
+                                      [GR_FIG_OVERDUE_OPEN] = 1,
+                                      [GR_FIG_OPEN] = 1,
+                                      [GR_FIG_ESCALATIONS] = 1};
+    subject_node(want[6].subject, sizeof(want[6].subject), w->grid2);
+    memcpy(want[6].want, bonly, sizeof(bonly));
+    subject_org(want[7].subject, sizeof(want[7].subject), fw.d2);
+    memcpy(want[7].want, bonly, sizeof(bonly));
+    /* Matter M0101: A, B; M0102: C, F. */
+    snprintf(want[8].subject, sizeof(want[8].subject), "m:M0101");
+    const int64_t m1[GR_N_FIGS] = {[GR_FIG_TOTAL] = 2,          [GR_FIG_ACCEPTED] = 2,
+                                   [GR_FIG_RESPONDED] = 1,      [GR_FIG_RESPONDED_ON_TIME] = 1,
+                                   [GR_FIG_RESOLVED] = 1,       [GR_FIG_CLOSED] = 1,
+                                   [GR_FIG_CLOSED_ON_TIME] = 1, [GR_FIG_OVERDUE_OPEN] = 1,
+                                   [GR_FIG_OPEN] = 1,           [GR_FIG_RATED] = 1,
+                                   [GR_FIG_RATED_YES] = 1,      [GR_FIG_RATED_SATISFIED] = 1,
+                                   [GR_FIG_ESCALATIONS] = 1,    [GR_FIG_HANDLING_SECONDS] = 7200};
+    memcpy(want[8].want, m1, sizeof(m1));
+    snprintf(want[9].subject, sizeof(want[9].subject), "m:M0102");
+    const int64_t m2[GR_N_FIGS] = {
+        [GR_FIG_TOTAL] = 2, [GR_FIG_ACCEPTED] = 1, [GR_FIG_REJECTED] = 1, [GR_FIG_RESPONDED] = 1,
+        [GR_FIG_OPEN] = 1,  [GR_FIG_REWORKS] = 2,  [GR_FIG_REWORKED] = 1, [GR_FIG_EXTENSIONS] = 1};
+    memcpy(want[9].want, m2, sizeof(m2));
+    const size_t n_want = sizeof(want) / sizeof(want[0]);
+
+    /* As kept change by change, then as recounted from the cases: both as by hand. */
+    int64_t kept[10][GR_N_FIGS], got[GR_N_FIGS];
+    for (size_t i = 0; i < n_want; i++) {
+        figures_of(st, want[i].subject, "2026-11-26", "2026-11-26", kept[i]);
+        char what[64];
+        snprintf(what, sizeof(what), "%.31s as kept", want[i].subject);
+        assert_figures(what, kept[i], want[i].want);
+    }
+    char d1[32];
+    subject_org(d1, sizeof(d1), fw.d1);
+    const int64_t zero[GR_N_FIGS] = {0};
+    figures_of(st, d1, "2026-01-01", "2026-12-31", got);
+    assert_figures("the department B moved away from, as kept", got, zero);
+
+    assert_int_equal(gr_store_figures_recount(st), GR_OK);
+    for (size_t i = 0; i < n_want; i++) {
+        figures_of(st, want[i].subject, "2026-11-26", "2026-11-26", got);
+        char what[64];
+        snprintf(what, sizeof(what), "%.31s recounted", want[i].subject);
+        assert_figures(what, got, kept[i]);
+        assert_figures(what, got, want[i].want);
+    }
+    figures_of(st, d1, "2026-01-01", "2026-12-31", got);
+    assert_figures("the department B moved away from, recounted", got, zero);
+
+    /* Day ranges: E counts on 27 November only. */
+    char grid1s[32];
+    subject_node(grid1s, sizeof(grid1s), w->grid1);
+    figures_of(st, grid1s, "2026-11-26", "2026-11-27", got);
+    assert_int_equal(got[GR_FIG_TOTAL], 3);
+    assert_int_equal(got[GR_FIG_OPEN], 1);
+    figures_of(st, grid1s, "2026-11-27", "2026-11-30", got);
+    const int64_t e_only[GR_N_FIGS] = {[GR_FIG_TOTAL] = 1, [GR_FIG_OPEN] = 1};
+    assert_figures("grid 1 from 27 November", got, e_only);
+    figures_of(st, grid1s, "2026-11-01", "2026-11-25", got);
+    assert_figures("grid 1 before 26 November", got, zero);
+    figures_of(st, "m:M0101", "2026-11-01", "2026-11-30", got);
+    assert_int_equal(got[GR_FIG_TOTAL], 3);
+    figures_of(st, "m:NONE", "2026-01-01", "2026-12-31", got);
+    assert_figures("an unknown matter", got, zero);
+}
+
+/* On a fresh connection the very first savepoint undone takes its rollup deltas with it
+ * (the group commit's first batch: begin, then a savepoint per request). */
+static void figures_first_savepoint_undone(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    assert_int_equal(gr_store_savepoint(st), GR_OK);
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    create_case(st, &c);
+    assert_int_equal(gr_store_savepoint_end(st, false), GR_OK);
+    assert_int_equal(gr_store_commit(st), GR_OK);
+    char city[32];
+    subject_node(city, sizeof(city), w.city);
+    int64_t got[GR_N_FIGS];
+    figures_of(st, city, "2026-01-01", "2026-12-31", got);
+    int64_t kept_total = got[GR_FIG_TOTAL];
+    assert_int_equal(gr_store_figures_recount(st), GR_OK);
+    figures_of(st, city, "2026-01-01", "2026-12-31", got);
+    assert_int_equal(got[GR_FIG_TOTAL], 0); /* no case exists */
+    if (kept_total != 0)
+        fail_msg("the undone savepoint's case is counted (total %lld, recount 0)",
+                 (long long)kept_total);
+}
+
+/* A recount inside a transaction that already holds pending deltas counts each case once. */
+static void figures_recount_inside_a_transaction(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    create_case(st, &c);
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    c.created_at = c.updated_at = NOV26 + 10;
+    create_case(st, &c);
+    assert_int_equal(gr_store_figures_recount(st), GR_OK);
+    assert_int_equal(gr_store_commit(st), GR_OK);
+    char city[32];
+    subject_node(city, sizeof(city), w.city);
+    int64_t got[GR_N_FIGS];
+    figures_of(st, city, "2026-11-26", "2026-11-26", got);
+    if (got[GR_FIG_TOTAL] != 2)
+        fail_msg("after a recount inside the transaction total is %lld, expected 2",
+                 (long long)got[GR_FIG_TOTAL]);
+}
+
+/* ---- summoned departments, photos, notifications ---- */
+
+struct tasks {
+    int64_t org[8], reported_at[8], done_at[8], report_due[8];
+    bool late[8];
+    char org_name[8][64];
+    size_t n;
+};
+
+static int collect_task(void *ctx, const struct gr_case_task *t)
+{
+    struct tasks *c = ctx;
+    assert_true(c->n < 8);
+    c->org[c->n] = t->org_id;
+    c->reported_at[c->n] = t->reported_at;
+    c->done_at[c->n] = t->done_at;
+    c->report_due[c->n] = t->report_due;
+    c->late[c->n] = t->late;
+    copy_text(c->org_name[c->n], sizeof(c->org_name[0]), t->org_name);
+    c->n++;
+    return 0;
+}
+
+static int tasks_of(struct gr_store *st, int64_t case_id, struct tasks *out)
+{
+    memset(out, 0, sizeof(*out));
+    int open = -1;
+    assert_int_equal(gr_store_tasks(st, case_id, collect_task, out, &open), GR_OK);
+    return open;
+}
+
+static void tasks_summon_report_done(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    int64_t d1 = add_organisation(st, w.district, "上城区城市管理局");
+    int64_t d2 = add_organisation(st, w.district, "上城区市场监督管理局");
+    int64_t d3 = add_organisation(st, w.district, "上城区民政局");
+    int64_t staff = add_user(st, "street_staff");
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    c.status = "in_progress";
+    int64_t id = create_case(st, &c);
+    int64_t other = create_case(st, &c);
+
+    struct gr_case_task t = {.case_id = id,
+                             .org_id = d1,
+                             .summoned_by = staff,
+                             .summoned_at = NOV26 + 100,
+                             .report_due = NOV26 + 1900,
+                             .handle_due = NOV26 + 86400};
+    int64_t t1 = 0, t2 = 0, dup = 0;
+    assert_int_equal(gr_store_task_add(st, &t, &t1), GR_OK);
+    assert_true(t1 > 0);
+    assert_int_equal(gr_store_task_add(st, &t, &dup), GR_ECONFLICT);
+    t.org_id = d2;
+    assert_int_equal(gr_store_task_add(st, &t, &t2), GR_OK);
+    assert_true(t2 > t1);
+    t.case_id = other; /* the same department on another case is another task */
+    assert_int_equal(gr_store_task_add(st, &t, &dup), GR_OK);
+
+    struct tasks out;
+    assert_int_equal(tasks_of(st, id, &out), 2);
+    assert_int_equal(out.n, 2);
+    assert_int_equal(out.org[0], d1);
+    assert_string_equal(out.org_name[0], "上城区城市管理局");
+    assert_int_equal(out.report_due[0], NOV26 + 1900);
+    assert_int_equal(out.reported_at[0], 0);
+    assert_int_equal(out.org[1], d2);
+
+    bool late = true;
+    assert_int_equal(gr_store_task_report(st, id, d2, NOV26 + 1800, &late), GR_OK);
+    assert_false(late);
+    late = false;
+    assert_int_equal(gr_store_task_report(st, id, d1, NOV26 + 2000, &late), GR_OK);
+    assert_true(late);
+    assert_int_equal(gr_store_task_report(st, id, d1, NOV26 + 2100, &late), GR_ECONFLICT);
+    assert_int_equal(gr_store_task_report(st, id, d3, NOV26 + 2100, &late), GR_ENOTFOUND);
+    assert_int_equal(tasks_of(st, id, &out), 2); /* reported, not done */
+    assert_int_equal(out.reported_at[0], NOV26 + 2000);
+    assert_true(out.late[0]);
+    assert_int_equal(out.reported_at[1], NOV26 + 1800);
+    assert_false(out.late[1]);
+
+    assert_int_equal(gr_store_task_done(st, id, d1, NOV26 + 5000), GR_OK);
+    assert_int_equal(gr_store_task_done(st, id, d1, NOV26 + 5100), GR_ECONFLICT);
+    assert_int_equal(gr_store_task_done(st, id, d3, NOV26 + 5100), GR_ENOTFOUND);
+    assert_int_equal(gr_store_task_report(st, id, d1, NOV26 + 5200, &late), GR_ECONFLICT);
+    assert_int_equal(tasks_of(st, id, &out), 1);
+    assert_int_equal(out.done_at[0], NOV26 + 5000);
+    assert_int_equal(out.reported_at[0], NOV26 + 2000); /* kept */
+    assert_int_equal(out.done_at[1], 0);
+    assert_int_equal(gr_store_task_done(st, id, d2, NOV26 + 6000), GR_OK);
+    assert_int_equal(tasks_of(st, id, &out), 0);
+    assert_int_equal(tasks_of(st, other, &out), 1); /* the other case's task is its own */
+    assert_int_equal(out.n, 1);
+    assert_int_equal(tasks_of(st, id + 100, &out), 0);
+    assert_int_equal(out.n, 0);
+}
+
+struct photos {
+    int64_t id[8], size[8];
+    bool public[8];
+    char mime[8][16];
+    size_t n;
+};
+
+static int collect_photo(void *ctx, const struct gr_photo *p)
+{
+    struct photos *c = ctx;
+    assert_true(c->n < 8);
+    c->id[c->n] = p->id;
+    c->size[c->n] = p->size;
+    c->public[c->n] = p->public;
+    copy_text(c->mime[c->n], sizeof(c->mime[0]), p->mime);
+    c->n++;
+    return 0;
+}
+
+static void photos_add_get_list(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    int64_t u = add_user(st, "grid_worker");
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    int64_t id = create_case(st, &c);
+    int64_t other = create_case(st, &c);
+    /* Bytes with NULs inside: a blob, not a string. */
+    static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n',
+                                        0,    0,   0,   13,  'I',  'H',  'D',  'R'};
+    static const unsigned char jpg[] = {0xff, 0xd8, 0xff, 0xe0, 0, 16, 'J', 'F', 'I', 'F', 0};
+    struct gr_photo p = {.case_id = id,
+                         .uploaded_by = u,
+                         .created_at = NOV26 + 30,
+                         .size = sizeof(png),
+                         .mime = "image/png",
+                         .sha256 =
+                             "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
+                         .bytes = png};
+    int64_t p1 = 0, p2 = 0, p3 = 0;
+    assert_int_equal(gr_store_photo_add(st, &p, &p1), GR_OK);
+    p.mime = "image/jpeg";
+    p.size = sizeof(jpg);
+    p.bytes = jpg;
+    p.sha256 = "9a271f2a916b0b6ee6cecb2426f0b3206ef074578be55d9bc94f6f3fe3ab86aa";
+    p.public = true;
+    assert_int_equal(gr_store_photo_add(st, &p, &p2), GR_OK);
+    p.case_id = other;
+    assert_int_equal(gr_store_photo_add(st, &p, &p3), GR_OK);
+    assert_true(p1 > 0 && p2 > p1);
+
+    struct gr_photo got;
+    assert_int_equal(gr_store_photo_get(st, p1, &got), GR_OK);
+    assert_int_equal(got.id, p1);
+    assert_int_equal(got.case_id, id);
+    assert_int_equal(got.uploaded_by, u);
+    assert_int_equal(got.created_at, NOV26 + 30);
+    assert_string_equal(got.mime, "image/png");
+    assert_string_equal(got.sha256,
+                        "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+    assert_false(got.public);
+    assert_int_equal(got.size, sizeof(png));
+    assert_non_null(got.bytes);
+    assert_memory_equal(got.bytes, png, sizeof(png));
+    assert_int_equal(gr_store_photo_get(st, p2, &got), GR_OK);
+    assert_int_equal(got.size, sizeof(jpg));
+    assert_memory_equal(got.bytes, jpg, sizeof(jpg));
+    assert_true(got.public);
+    assert_int_equal(gr_store_photo_get(st, p3 + 100, &got), GR_ENOTFOUND);
+
+    struct photos out;
+    memset(&out, 0, sizeof(out));
+    int count = -1;
+    assert_int_equal(gr_store_photos(st, id, collect_photo, &out, &count), GR_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(out.n, 2);
+    assert_int_equal(out.id[0], p1);
+    assert_int_equal(out.size[0], sizeof(png));
+    assert_string_equal(out.mime[0], "image/png");
+    assert_false(out.public[0]);
+    assert_int_equal(out.id[1], p2);
+    assert_true(out.public[1]);
+
+    /* Approval for the public, and back. */
+    assert_int_equal(gr_store_photo_public(st, p1, true), GR_OK);
+    assert_int_equal(gr_store_photo_get(st, p1, &got), GR_OK);
+    assert_true(got.public);
+    assert_int_equal(gr_store_photo_public(st, p2, false), GR_OK);
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(gr_store_photos(st, id, collect_photo, &out, &count), GR_OK);
+    assert_true(out.public[0]);
+    assert_false(out.public[1]);
+    assert_int_equal(gr_store_photo_public(st, p3 + 100, true), GR_ENOTFOUND);
+
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(gr_store_photos(st, other, collect_photo, &out, &count), GR_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(out.id[0], p3);
+    memset(&out, 0, sizeof(out));
+    assert_int_equal(gr_store_photos(st, other + 100, collect_photo, &out, &count), GR_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(out.n, 0);
+}
+
+struct notes {
+    int64_t id[16], case_id[16], at[16];
+    char target[16][24], kind[16][24];
+    size_t n;
+};
+
+static int collect_note(void *ctx, const struct gr_notification *x)
+{
+    struct notes *c = ctx;
+    assert_true(c->n < 16);
+    c->id[c->n] = x->id;
+    c->case_id[c->n] = x->case_id;
+    c->at[c->n] = x->at;
+    copy_text(c->target[c->n], sizeof(c->target[0]), x->target);
+    copy_text(c->kind[c->n], sizeof(c->kind[0]), x->kind);
+    c->n++;
+    return 0;
+}
+
+static void notes_of(struct gr_store *st, const char *const *targets, size_t n, int64_t before,
+                     int limit, struct notes *out, bool *more)
+{
+    memset(out, 0, sizeof(*out));
+    assert_int_equal(gr_store_notifications(st, targets, n, before, limit, collect_note, out, more),
+                     GR_OK);
+}
+
+static struct gr_notice notice(const char *prefix, int64_t id, const char *kind)
+{
+    struct gr_notice n;
+    memset(&n, 0, sizeof(n));
+    snprintf(n.target, sizeof(n.target), "%s:%lld", prefix, (long long)id);
+    n.kind = kind;
+    return n;
+}
+
+static void notifications_with_changes(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    int64_t org = add_organisation(st, w.district, "上城区城市管理局");
+    int64_t u = add_user(st, "resident");
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    c.requester_user_id = u;
+    const struct gr_notice on_create[] = {notice("n", w.comm1, "new_case"),
+                                          notice("u", u, "received")};
+    int64_t id = create_case_n(st, &c, on_create, 2);
+
+    struct gr_case before = get_case(st, id), after = before;
+    after.status = "dispatched";
+    after.owner_org_id = org;
+    after.updated_at = NOV26 + 600;
+    const struct gr_notice on_dispatch[] = {notice("o", org, "dispatched"),
+                                            notice("n", w.comm1, "dispatched")};
+    update_case_n(st, &before, &after, "dispatch", on_dispatch, 2);
+
+    /* A change rolled back leaves no notice. */
+    assert_int_equal(gr_store_begin(st), GR_OK);
+    before = after;
+    after.status = "in_progress";
+    after.updated_at = NOV26 + 900;
+    const struct gr_notice on_sign[] = {notice("n", w.comm1, "signed")};
+    update_case_n(st, &before, &after, "sign", on_sign, 1);
+    gr_store_rollback(st);
+
+    char comm[24], user[24], dept[24];
+    snprintf(comm, sizeof(comm), "n:%lld", (long long)w.comm1);
+    snprintf(user, sizeof(user), "u:%lld", (long long)u);
+    snprintf(dept, sizeof(dept), "o:%lld", (long long)org);
+    struct notes out;
+    bool more = true;
+    const char *t_comm[] = {comm};
+    notes_of(st, t_comm, 1, 0, 10, &out, &more);
+    assert_int_equal(out.n, 2);
+    assert_false(more);
+    assert_true(out.id[0] > out.id[1]); /* newest first */
+    assert_string_equal(out.kind[0], "dispatched");
+    assert_int_equal(out.at[0], NOV26 + 600);
+    assert_int_equal(out.case_id[0], id);
+    assert_string_equal(out.target[0], comm);
+    assert_string_equal(out.kind[1], "new_case");
+    assert_int_equal(out.at[1], NOV26);
+
+    const char *t_user[] = {user};
+    notes_of(st, t_user, 1, 0, 10, &out, &more);
+    assert_int_equal(out.n, 1);
+    assert_string_equal(out.kind[0], "received");
+
+    /* Several targets at once, page by page. */
+    const char *t_all[] = {comm, user, dept};
+    notes_of(st, t_all, 3, 0, 3, &out, &more);
+    assert_int_equal(out.n, 3);
+    assert_true(more);
+    assert_string_equal(out.target[0], comm);
+    assert_string_equal(out.kind[0], "dispatched");
+    assert_string_equal(out.target[1], dept);
+    assert_string_equal(out.target[2], user);
+    notes_of(st, t_all, 3, out.id[2], 3, &out, &more);
+    assert_int_equal(out.n, 1);
+    assert_false(more);
+    assert_string_equal(out.kind[0], "new_case");
+
+    const char *t_none[] = {"n:999999"};
+    notes_of(st, t_none, 1, 0, 10, &out, &more);
+    assert_int_equal(out.n, 0);
+    assert_false(more);
+    notes_of(st, t_none, 0, 0, 10, &out, &more);
+    assert_int_equal(out.n, 0);
+}
+
+/* ---- Open311 keys, departments ---- */
+
+static void api_keys(void **state)
+{
+    struct gr_store *st = store_of(state);
+    int64_t k1 = 0, k2 = 0, dup = 0, got = 0;
+    assert_int_equal(gr_store_api_key_create(st, "市民热线", "hash-one", &k1), GR_OK);
+    assert_int_equal(gr_store_api_key_create(st, "随手拍", "hash-two", &k2), GR_OK);
+    assert_true(k1 > 0 && k2 > k1);
+    assert_int_not_equal(gr_store_api_key_create(st, "重复", "hash-one", &dup), GR_OK);
+    assert_int_equal(gr_store_api_key_get(st, "hash-one", &got), GR_OK);
+    assert_int_equal(got, k1);
+    assert_int_equal(gr_store_api_key_get(st, "hash-two", &got), GR_OK);
+    assert_int_equal(got, k2);
+    assert_int_equal(gr_store_api_key_get(st, "hash-three", &got), GR_ENOTFOUND);
+    assert_int_equal(gr_store_api_key_get(st, "HASH-ONE", &got), GR_ENOTFOUND);
+}
+
+static void departments_by_name(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    struct world2 o;
+    build_world(st, &w);
+    build_world2(st, &w, &o);
+    int64_t cg = add_organisation(st, w.district, "上城区城市管理局");
+    int64_t mz = add_organisation(st, w.district, "上城区民政局");
+    int64_t cg2 = add_organisation(st, o.district, "拱墅区城市管理局");
+    add_organisation(st, w.street, "湖滨街道教育局"); /* on a street, not the district */
+    struct rec r;
+    rec_init(&r, GR_K_ORGANISATIONS);
+    set_int(&r, "node_id", w.district);
+    set_text(&r, "kind", "enterprise");
+    set_text(&r, "name", "上城区住房和城乡建设局");
+    insert_ok(st, &r); /* not a department */
+
+    int64_t id = 0;
+    assert_int_equal(gr_store_department(st, w.district, "城市管理局", &id), GR_OK);
+    assert_int_equal(id, cg);
+    assert_int_equal(gr_store_department(st, w.district, "民政局", &id), GR_OK);
+    assert_int_equal(id, mz);
+    assert_int_equal(gr_store_department(st, o.district, "城市管理局", &id), GR_OK);
+    assert_int_equal(id, cg2);
+    assert_int_equal(gr_store_department(st, o.district, "民政局", &id), GR_ENOTFOUND);
+    assert_int_equal(gr_store_department(st, w.district, "教育局", &id), GR_ENOTFOUND);
+    assert_int_equal(gr_store_department(st, w.district, "住房和城乡建设局", &id), GR_ENOTFOUND);
+    assert_int_equal(gr_store_department(st, w.district, "城市管理", &id), GR_ENOTFOUND);
+}
+
+/* ---- Open311 lookups: a case by its token, events by time ---- */
+
+static void case_by_token(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    struct gr_case c = new_case(anc_grid(&w, w.comm1, w.grid1), NOV26, "2026-11-26");
+    int64_t plain = create_case(st, &c); /* no token */
+    c.channel = "import";
+    c.token = "tok-a";
+    c.description = "路灯不亮";
+    int64_t a = create_case(st, &c);
+    c.token = "tok-b";
+    int64_t b = create_case(st, &c);
+    assert_true(plain != a && a != b);
+
+    struct gr_case got;
+    assert_int_equal(gr_store_case_by_token(st, "tok-a", &got), GR_OK);
+    struct gr_case want = get_case(st, a);
+    assert_case_eq(&got, &want);
+    assert_int_equal(gr_store_case_by_token(st, "tok-b", &got), GR_OK);
+    assert_int_equal(got.id, b);
+    /* The texts are the store's copies: still valid after other reads. */
+    struct events ev;
+    events_of(st, b, &ev);
+    assert_text_eq("token", got.token, "tok-b");
+    assert_text_eq("description", got.description, "路灯不亮");
+
+    assert_int_equal(gr_store_case_by_token(st, "tok-c", &got), GR_ENOTFOUND);
+    assert_int_equal(gr_store_case_by_token(st, "TOK-A", &got), GR_ENOTFOUND);
+    assert_int_equal(gr_store_case_by_token(st, "tok-", &got), GR_ENOTFOUND);
+    assert_int_equal(gr_store_case_by_token(st, "", &got), GR_ENOTFOUND);
+    assert_int_equal(gr_store_case_by_token(st, NULL, &got), GR_ENOTFOUND);
+
+    /* A token stands for one case only. */
+    struct gr_case_event first = {.at = NOV26, .action = "submit", .to_status = "submitted"};
+    int64_t dup = 0;
+    c.token = "tok-a";
+    assert_int_equal(gr_store_case_create(st, &c, &first, NULL, 0, &dup), GR_ECONFLICT);
+    assert_int_equal(gr_store_case_by_token(st, "tok-a", &got), GR_OK);
+    assert_int_equal(got.id, a);
+}
+
+/* Move case id to `status` at `at` with an event (public or not) carrying `note`; the
+ * event's id. */
+static int64_t change_case(struct gr_store *st, int64_t id, const char *status, int64_t at,
+                           bool public, const char *note)
+{
+    struct gr_case before = get_case(st, id), after = before;
+    after.status = status;
+    after.updated_at = at;
+    struct gr_case_event ev = {.at = at,
+                               .action = "note",
+                               .from_status = before.status,
+                               .to_status = strcmp(status, before.status) ? status : NULL,
+                               .note = note,
+                               .public = public};
+    enum gr_err e = gr_store_case_update(st, &before, &after, &ev, NULL, 0);
+    if (e != GR_OK)
+        fail_msg("case_update %lld: %s (%s)", (long long)id, gr_strerror(e), gr_store_errmsg(st));
+    struct events all;
+    events_of(st, id, &all);
+    return all.id[all.n - 1];
+}
+
+static void between_of(struct gr_store *st, int64_t from, int64_t to, bool public_only,
+                       int64_t after, int limit, struct events *out, bool *more)
+{
+    memset(out, 0, sizeof(*out));
+    *more = true; /* the store sets it either way */
+    enum gr_err e = gr_store_case_events_between(st, from, to, public_only, after, limit,
+                                                 collect_event, out, more);
+    if (e != GR_OK)
+        fail_msg("case_events_between: %s (%s)", gr_strerror(e), gr_store_errmsg(st));
+}
+
+static void assert_event_ids(const struct events *got, size_t n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++) {
+        int64_t want = va_arg(ap, int64_t);
+        if (i >= got->n || got->id[i] != want)
+            fail_msg("event %zu is %lld, expected %lld (%zu listed, %zu expected)", i,
+                     i < got->n ? (long long)got->id[i] : -1LL, (long long)want, got->n, n);
+    }
+    va_end(ap);
+    if (got->n != n)
+        fail_msg("%zu events listed, expected %zu", got->n, n);
+}
+
+static int stop_after_one(void *ctx, const struct gr_case_event *e)
+{
+    collect_event(ctx, e);
+    return 1;
+}
+
+static void case_events_by_time(void **state)
+{
+    struct gr_store *st = store_of(state);
+    struct world w;
+    build_world(st, &w);
+    struct gr_anc g = anc_grid(&w, w.comm1, w.grid1);
+
+    /* e0: before the window. a: submitted at NOV26 (e1, public), accepted privately (e2),
+     * a public note (e3). b: submitted after e2's time (e4), a public note (e5) on the
+     * window's end. e6: after it. e7, e8: b's history loaded late, so their ids are the
+     * highest though their times are early. */
+    struct gr_case c = new_case(g, NOV26 - 10, "2026-11-26");
+    int64_t old = create_case(st, &c);
+    struct events ev;
+    events_of(st, old, &ev);
+    int64_t e0 = ev.id[0];
+    c = new_case(g, NOV26, "2026-11-26");
+    int64_t a = create_case(st, &c);
+    events_of(st, a, &ev);
+    int64_t e1 = ev.id[0];
+    int64_t e2 = change_case(st, a, "accepted", NOV26 + 100, false, "内部备注");
+    int64_t e3 = change_case(st, a, "accepted", NOV26 + 200, true, "已派网格员");
+    c = new_case(g, NOV26 + 150, "2026-11-26");
+    int64_t b = create_case(st, &c);
+    events_of(st, b, &ev);
+    int64_t e4 = ev.id[0];
+    int64_t e5 = change_case(st, b, "accepted", NOV26 + 300, true, "已受理");
+    int64_t e6 = change_case(st, a, "closed", NOV26 + 1000, true, "已办结");
+    struct gr_case_event late[] = {
+        {.at = NOV26 + 50, .action = "note", .note = "补录", .public = true},
+        {.at = NOV26 + 60, .action = "note", .note = "补录内部", .public = false},
+    };
+    assert_int_equal(gr_store_case_events_add(st, b, late, 2), GR_OK);
+    events_of(st, b, &ev);
+    assert_int_equal(ev.n, 4);
+    int64_t e7 = ev.id[2], e8 = ev.id[3];
+    assert_true(e0 < e1 && e1 < e2 && e2 < e3 && e3 < e4 && e4 < e5 && e5 < e6 && e6 < e7 &&
+                e7 < e8);
+
+    /* from <= at < to, by id (not by time), public ones or all. */
+    bool more = false;
+    between_of(st, NOV26, NOV26 + 1000, true, 0, 100, &ev, &more);
+    assert_event_ids(&ev, 5, e1, e3, e4, e5, e7);
+    assert_false(more);
+    between_of(st, NOV26, NOV26 + 1000, false, 0, 100, &ev, &more);
+    assert_event_ids(&ev, 7, e1, e2, e3, e4, e5, e7, e8);
+    assert_false(more);
+    between_of(st, NOV26 + 200, NOV26 + 300, true, 0, 100, &ev, &more);
+    assert_event_ids(&ev, 1, e3);
+    between_of(st, NOV26 + 150, NOV26 + 201, true, 0, 100, &ev, &more);
+    assert_event_ids(&ev, 2, e3, e4);
+    between_of(st, NOV26 - 10, NOV26 + 1001, true, 0, 100, &ev, &more);
+    assert_event_ids(&ev, 7, e0, e1, e3, e4, e5, e6, e7);
+    between_of(st, NOV26 + 2000, NOV26 + 3000, false, 0, 100, &ev, &more);
+    assert_event_ids(&ev, 0);
+    assert_false(more);
+
+    /* The event as written. */
+    between_of(st, NOV26 + 300, NOV26 + 301, true, 0, 100, &ev, &more);
+    assert_event_ids(&ev, 1, e5);
+    assert_int_equal(ev.at[0], NOV26 + 300);
+    assert_string_equal(ev.note[0], "已受理");
+    assert_string_equal(ev.from[0], "submitted");
+    assert_string_equal(ev.to[0], "accepted");
+    assert_true(ev.public[0]);
+    between_of(st, NOV26 + 100, NOV26 + 101, false, 0, 100, &ev, &more);
+    assert_event_ids(&ev, 1, e2);
+    assert_false(ev.public[0]);
+    assert_string_equal(ev.note[0], "内部备注");
+
+    /* Pages: after the last id given, *more while some follow. */
+    between_of(st, NOV26, NOV26 + 1000, true, 0, 2, &ev, &more);
+    assert_event_ids(&ev, 2, e1, e3);
+    assert_true(more);
+    between_of(st, NOV26, NOV26 + 1000, true, e3, 2, &ev, &more);
+    assert_event_ids(&ev, 2, e4, e5);
+    assert_true(more);
+    between_of(st, NOV26, NOV26 + 1000, true, e5, 2, &ev, &more);
+    assert_event_ids(&ev, 1, e7);
+    assert_false(more);
+    between_of(st, NOV26, NOV26 + 1000, true, e4, 2, &ev, &more);
+    assert_event_ids(&ev, 2, e5, e7);
+    assert_false(more); /* exactly the rest */
+    between_of(st, NOV26, NOV26 + 1000, false, e5, 2, &ev, &more);
+    assert_event_ids(&ev, 2, e7, e8);
+    assert_false(more);
+    between_of(st, NOV26, NOV26 + 1000, false, e2, 3, &ev, &more);
+    assert_event_ids(&ev, 3, e3, e4, e5);
+    assert_true(more);
+    between_of(st, NOV26, NOV26 + 1000, true, e8, 10, &ev, &more);
+    assert_event_ids(&ev, 0);
+    assert_false(more);
+    between_of(st, NOV26, NOV26 + 1000, true, 0, 0, &ev, &more);
+    assert_event_ids(&ev, 0);
+    assert_true(more);
+
+    /* fn stops the listing. */
+    memset(&ev, 0, sizeof(ev));
+    assert_int_equal(gr_store_case_events_between(st, NOV26, NOV26 + 1000, true, 0, 100,
+                                                  stop_after_one, &ev, &more),
+                     GR_OK);
+    assert_event_ids(&ev, 1, e1);
+    assert_int_equal(gr_store_case_events_between(st, NOV26, NOV26 + 1000, true, 0, -1,
+                                                  collect_event, &ev, &more),
+                     GR_EINVAL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1785,6 +3844,26 @@ int main(void)
         T(user_list_scoped),
         T(sessions_expire_and_delete),
         T(tokens),
+        T(matter_list_versions),
+        T(calendar_days_refresh_the_cache),
+        T(calendar_rollback_forgets_the_day),
+        T(calendar_change_reaches_other_connections),
+        T(cases_round_trip),
+        T(case_update_checks_before),
+        T(cases_listing),
+        T(cases_requester_without_scopes),
+        T(cases_near_a_point),
+        T(cases_due_for_the_sweep),
+        T(figures_follow_every_change),
+        T(figures_first_savepoint_undone),
+        T(figures_recount_inside_a_transaction),
+        T(tasks_summon_report_done),
+        T(photos_add_get_list),
+        T(notifications_with_changes),
+        T(api_keys),
+        T(departments_by_name),
+        T(case_by_token),
+        T(case_events_by_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

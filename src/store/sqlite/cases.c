@@ -5,6 +5,7 @@
  * Every change of a case goes through gr_store_case_update: the row (if nobody changed it
  * meanwhile), its event, the rollup deltas and the notices, in the caller's transaction.
  */
+#include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -515,6 +516,28 @@ static enum gr_err calendar_load(struct gr_store *st, struct cal_cache *c)
     return (rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
 }
 
+/* A change of the calendar: this connection forgets its copy now; the others when the
+ * change is committed (gr_sq_calendar_end), so that none caches the old days under the new
+ * generation. */
+static void calendar_changed(struct gr_store *st)
+{
+    gr_sq_calendar_free(st);
+    if (st->depth)
+        st->cal_dirty = true;
+    else
+        atomic_fetch_add(&cal_gen, 1);
+}
+
+void gr_sq_calendar_end(struct gr_store *st, bool committed)
+{
+    if (!st->cal_dirty)
+        return;
+    st->cal_dirty = false;
+    gr_sq_calendar_free(st);
+    if (committed)
+        atomic_fetch_add(&cal_gen, 1);
+}
+
 enum gr_err gr_store_calendar(struct gr_store *st, const struct gr_calendar **cal)
 {
     unsigned gen = atomic_load(&cal_gen);
@@ -551,7 +574,7 @@ enum gr_err gr_store_calendar_day_set(struct gr_store *st, const char *day, cons
     bind_text(q, 3, name);
     enum gr_err e = done(st, q);
     if (!e)
-        atomic_fetch_add(&cal_gen, 1);
+        calendar_changed(st);
     return e;
 }
 
@@ -563,7 +586,7 @@ enum gr_err gr_store_calendar_day_delete(struct gr_store *st, const char *day)
     bind_text(q, 1, day);
     enum gr_err e = done(st, q);
     if (!e)
-        atomic_fetch_add(&cal_gen, 1);
+        calendar_changed(st);
     return e;
 }
 
@@ -617,20 +640,25 @@ static void subjects_of(const struct gr_case *c, struct subjects *s)
         snprintf(s->key[s->n++], sizeof(s->key[0]), "o:%lld", (long long)c->owner_org_id);
 }
 
-static enum gr_err stats_add(struct gr_store *st, const char *subject, const char *day,
-                             const int64_t *d)
+static bool any_nonzero(const int64_t *d)
 {
-    bool any = false;
-    for (int i = 0; i < GR_N_FIGS && !any; i++)
-        any = d[i] != 0;
-    if (!any)
+    for (int i = 0; i < GR_N_FIGS; i++)
+        if (d[i])
+            return true;
+    return false;
+}
+
+static enum gr_err stats_upsert(struct gr_store *st, const char *subject, const char *day,
+                                const int64_t *d)
+{
+    if (!any_nonzero(d))
         return GR_OK;
     sqlite3_stmt *q = gr_sq_prepare(
         st, "INSERT INTO case_stats(subject, day, total, accepted, rejected, merged, responded, "
             "responded_on_time, resolved, closed, closed_on_time, overdue_open, open, rated, "
             "rated_yes, rated_partly, rated_satisfied, rated_basic, reworks, reworked, "
             "extensions, escalations, reopens, handling_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(subject, day) DO UPDATE "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(day, subject) DO UPDATE "
             "SET total = total + excluded.total, accepted = accepted + excluded.accepted, "
             "rejected = rejected + excluded.rejected, merged = merged + excluded.merged, "
             "responded = responded + excluded.responded, responded_on_time = "
@@ -652,6 +680,148 @@ static enum gr_err stats_add(struct gr_store *st, const char *subject, const cha
     for (int i = 0; i < GR_N_FIGS; i++)
         sqlite3_bind_int64(q, 3 + i, d[i]);
     return done(st, q);
+}
+
+/* Pending deltas: an open-addressing table per level (the transaction, and the current
+ * savepoint), keyed by subject and day. A batch of cases in one district touches its
+ * city, district and matter rows once instead of once per case. */
+struct stat_entry {
+    char subject[40];
+    char day[11];
+    bool used;
+    int64_t v[GR_N_FIGS];
+};
+
+struct stats_level {
+    struct stat_entry *e;
+    size_t cap, n;
+};
+
+struct stats_pending {
+    struct stats_level tx, sp;
+    bool in_sp;
+};
+
+#define STATS_FLUSH_AT 65536 /* entries of the transaction's level before an early flush */
+
+static uint64_t stat_hash(const char *subject, const char *day)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (const char *p = subject; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    for (const char *p = day; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h;
+}
+
+static bool level_grow(struct stats_level *l)
+{
+    size_t cap = l->cap ? l->cap * 2 : 256;
+    struct stat_entry *e = calloc(cap, sizeof(*e));
+    if (!e)
+        return false;
+    for (size_t i = 0; i < l->cap; i++) {
+        if (!l->e[i].used)
+            continue;
+        size_t at = stat_hash(l->e[i].subject, l->e[i].day) & (cap - 1);
+        while (e[at].used)
+            at = (at + 1) & (cap - 1);
+        e[at] = l->e[i];
+    }
+    free(l->e);
+    l->e = e;
+    l->cap = cap;
+    return true;
+}
+
+static bool level_add(struct stats_level *l, const char *subject, const char *day, const int64_t *d)
+{
+    if ((l->n + 1) * 2 > l->cap && !level_grow(l))
+        return false;
+    size_t at = stat_hash(subject, day) & (l->cap - 1);
+    while (l->e[at].used &&
+           (strcmp(l->e[at].subject, subject) != 0 || strcmp(l->e[at].day, day) != 0))
+        at = (at + 1) & (l->cap - 1);
+    struct stat_entry *x = &l->e[at];
+    if (!x->used) {
+        x->used = true;
+        snprintf(x->subject, sizeof(x->subject), "%s", subject);
+        snprintf(x->day, sizeof(x->day), "%s", day);
+        memset(x->v, 0, sizeof(x->v));
+        l->n++;
+    }
+    for (int i = 0; i < GR_N_FIGS; i++)
+        x->v[i] += d[i];
+    return true;
+}
+
+static void level_clear(struct stats_level *l)
+{
+    free(l->e);
+    memset(l, 0, sizeof(*l));
+}
+
+static enum gr_err level_flush(struct gr_store *st, struct stats_level *l)
+{
+    enum gr_err e = GR_OK;
+    for (size_t i = 0; i < l->cap && !e; i++)
+        if (l->e[i].used)
+            e = stats_upsert(st, l->e[i].subject, l->e[i].day, l->e[i].v);
+    level_clear(l);
+    return e;
+}
+
+enum gr_err gr_sq_stats_flush(struct gr_store *st)
+{
+    if (!st->stats)
+        return GR_OK;
+    enum gr_err e = level_flush(st, &st->stats->tx);
+    level_clear(&st->stats->sp);
+    st->stats->in_sp = false;
+    return e;
+}
+
+void gr_sq_stats_discard(struct gr_store *st)
+{
+    if (!st->stats)
+        return;
+    level_clear(&st->stats->tx);
+    level_clear(&st->stats->sp);
+    st->stats->in_sp = false;
+}
+
+void gr_sq_stats_savepoint(struct gr_store *st, bool begin, bool keep)
+{
+    if (!st->stats && begin)
+        st->stats = calloc(1, sizeof(*st->stats)); /* NULL: stats_add fails the write */
+    struct stats_pending *p = st->stats;
+    if (!p)
+        return;
+    if (!begin && keep)
+        for (size_t i = 0; i < p->sp.cap; i++)
+            if (p->sp.e[i].used)
+                level_add(&p->tx, p->sp.e[i].subject, p->sp.e[i].day, p->sp.e[i].v);
+    level_clear(&p->sp);
+    p->in_sp = begin;
+}
+
+/* Add a delta: summed in memory inside a transaction, written at once outside one. */
+static enum gr_err stats_add(struct gr_store *st, const char *subject, const char *day,
+                             const int64_t *d)
+{
+    if (!any_nonzero(d))
+        return GR_OK;
+    if (st->depth == 0)
+        return stats_upsert(st, subject, day, d);
+    if (!st->stats && (st->depth > 1 || !(st->stats = calloc(1, sizeof(*st->stats)))))
+        return GR_EINTERNAL; /* no table, and a savepoint may be open: refuse */
+    struct stats_pending *p = st->stats;
+    if (!p->in_sp && p->tx.n >= STATS_FLUSH_AT) {
+        enum gr_err e = level_flush(st, &p->tx);
+        if (e)
+            return e;
+    }
+    return level_add(p->in_sp ? &p->sp : &p->tx, subject, day, d) ? GR_OK : GR_EINTERNAL;
 }
 
 /* Add contribution(after) − contribution(before) to every subject of either. */
@@ -957,80 +1127,138 @@ enum gr_err gr_store_case_events(struct gr_store *st, int64_t case_id, gr_case_e
 static const char open_statuses[] =
     "('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved', 'verified', 'on_hold')";
 
+/* A place condition on cases. Cases have indexes by district and by community (each with
+ * status and id), not by street or grid: a grid's cases are found through its community's
+ * entries. With a status, a street's go through its district's; without one, a district's
+ * or a street's newest are found walking the table from the newest case (one in ten or a
+ * hundred match), which beats sorting a district's million entries: `scan` marks the
+ * column so that the planner does not take the index. */
+static void place_cond(struct gr_buf *b, enum gr_level level, int param, bool scan)
+{
+    const char *plus = scan ? "+" : "";
+    if (level == GR_LEVEL_GRID)
+        gr_buf_printf(b,
+                      "(grid_id = ?%d AND community_id = (SELECT community_id FROM nodes "
+                      "WHERE id = ?%d))",
+                      param, param);
+    else if (level == GR_LEVEL_STREET)
+        gr_buf_printf(b,
+                      "(street_id = ?%d AND %sdistrict_id = (SELECT district_id FROM nodes "
+                      "WHERE id = ?%d))",
+                      param, plus, param);
+    else if (level == GR_LEVEL_COMMUNITY)
+        gr_buf_printf(b, "community_id = ?%d", param);
+    else
+        gr_buf_printf(b, "%s%s = ?%d", plus, anc_cols[level], param);
+}
+
 enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, gr_case_fn fn,
                            void *ctx, bool *more)
 {
     *more = false;
     const struct gr_query *qy = &cq->q;
     struct gr_buf b;
-    gr_buf_init(&b, 4096);
-    gr_buf_adds(&b, "SELECT " CASE_COLS " FROM cases WHERE 1");
-    if (!qy->all) {
-        if (!qy->n_scopes && !cq->also_org && !cq->requester_user_id) {
+    gr_buf_init(&b, 8192);
+    /* Without a status, a community's or a grid's cases come from the community index
+     * and are sorted (a few thousand at most); the planner, without statistics, would walk
+     * the whole table instead. */
+    enum gr_level place = qy->under.id                    ? qy->under.level
+                          : !qy->all && qy->n_scopes == 1 ? qy->scopes[0].level
+                                                          : GR_LEVEL_NONE;
+    bool by_community = !cq->status && !cq->overdue_first &&
+                        (place == GR_LEVEL_COMMUNITY || place == GR_LEVEL_GRID) &&
+                        (qy->under.id || !cq->also_org);
+    gr_buf_adds(&b, by_community ? "SELECT " CASE_COLS " FROM cases INDEXED BY cases_community "
+                                   "WHERE 1"
+                                 : "SELECT " CASE_COLS " FROM cases WHERE 1");
+    /* Parameters are numbered: a place's id once, used twice where it names its parent. */
+    int at = 1;
+    int64_t ids[GR_MAX_SCOPES + 1];
+    size_t n_ids = 0;
+    int p_also = 0;
+    bool scan = !cq->status && !cq->overdue_first;
+    if (!qy->all && !qy->n_scopes && !cq->also_org) {
+        /* No scope: the requester's own cases, or nothing. */
+        if (!cq->requester_user_id) {
             gr_buf_cleanup(&b);
             return GR_OK;
         }
+    } else if (!qy->all) {
         gr_buf_adds(&b, " AND (0");
-        for (size_t i = 0; i < qy->n_scopes; i++)
-            gr_buf_printf(&b, " OR %s = ?", anc_cols[qy->scopes[i].level]);
-        if (cq->also_org)
-            gr_buf_adds(&b, " OR owner_org_id = ?");
+        for (size_t i = 0; i < qy->n_scopes; i++) {
+            gr_buf_adds(&b, " OR ");
+            place_cond(&b, qy->scopes[i].level, at++, scan);
+            ids[n_ids++] = qy->scopes[i].id;
+        }
+        if (cq->also_org) {
+            p_also = at++;
+            gr_buf_printf(&b,
+                          " OR owner_org_id = ?%d OR id IN (SELECT case_id FROM case_tasks "
+                          "WHERE org_id = ?%d)",
+                          p_also, p_also);
+        }
         gr_buf_adds(&b, ")");
     }
-    if (qy->under.id)
-        gr_buf_printf(&b, " AND %s = ?", anc_cols[qy->under.level]);
+    if (qy->under.id) {
+        gr_buf_adds(&b, " AND ");
+        place_cond(&b, qy->under.level, at++, scan);
+        ids[n_ids++] = qy->under.id;
+    }
+    int p_status = 0, p_org = 0, p_req = 0, p_cat = 0, p_matter = 0, p_from = 0, p_to = 0,
+        p_after = 0, p_limit;
     if (cq->status && strcmp(cq->status, "open") == 0)
         gr_buf_printf(&b, " AND status IN %s", open_statuses);
     else if (cq->status)
-        gr_buf_adds(&b, " AND status = ?");
+        gr_buf_printf(&b, " AND status = ?%d", p_status = at++);
     if (cq->owner_org_id)
-        gr_buf_adds(&b, " AND owner_org_id = ?");
+        gr_buf_printf(&b, " AND owner_org_id = ?%d", p_org = at++);
     if (cq->requester_user_id)
-        gr_buf_adds(&b, " AND requester_user_id = ?");
+        gr_buf_printf(&b, " AND requester_user_id = ?%d", p_req = at++);
     if (cq->category_code)
-        gr_buf_adds(&b, " AND category_code = ?");
+        gr_buf_printf(&b, " AND category_code = ?%d", p_cat = at++);
     if (cq->matter_code)
-        gr_buf_adds(&b, " AND matter_code = ?");
+        gr_buf_printf(&b, " AND matter_code = ?%d", p_matter = at++);
     if (cq->from)
-        gr_buf_adds(&b, " AND created_at >= ?");
+        gr_buf_printf(&b, " AND created_at >= ?%d", p_from = at++);
     if (cq->to)
-        gr_buf_adds(&b, " AND created_at < ?");
-    if (cq->overdue_first)
-        gr_buf_adds(&b, " ORDER BY coalesce(resolve_due, 9e18), id LIMIT ?");
-    else
-        gr_buf_adds(&b, qy->after ? " AND id < ? ORDER BY id DESC LIMIT ?"
-                                  : " ORDER BY id DESC LIMIT ?");
+        gr_buf_printf(&b, " AND created_at < ?%d", p_to = at++);
+    if (cq->overdue_first) {
+        gr_buf_printf(&b, " ORDER BY coalesce(resolve_due, 9e18), id LIMIT ?%d", p_limit = at++);
+    } else {
+        if (qy->after)
+            gr_buf_printf(&b, " AND id < ?%d", p_after = at++);
+        gr_buf_printf(&b, " ORDER BY id DESC LIMIT ?%d", p_limit = at++);
+    }
     sqlite3_stmt *q = gr_sq_prepare(st, b.data);
     gr_buf_cleanup(&b);
     if (!q)
         return GR_EDB;
-    int at = 1;
-    if (!qy->all) {
-        for (size_t i = 0; i < qy->n_scopes; i++)
-            sqlite3_bind_int64(q, at++, qy->scopes[i].id);
-        if (cq->also_org)
-            sqlite3_bind_int64(q, at++, cq->also_org);
+    /* The place ids took ?1.., in order, except the department's slot among them. */
+    for (int i = 0, num = 1; i < (int)n_ids; i++, num++) {
+        if (num == p_also)
+            num++;
+        sqlite3_bind_int64(q, num, ids[i]);
     }
-    if (qy->under.id)
-        sqlite3_bind_int64(q, at++, qy->under.id);
-    if (cq->status && strcmp(cq->status, "open") != 0)
-        bind_text(q, at++, cq->status);
-    if (cq->owner_org_id)
-        sqlite3_bind_int64(q, at++, cq->owner_org_id);
-    if (cq->requester_user_id)
-        sqlite3_bind_int64(q, at++, cq->requester_user_id);
-    if (cq->category_code)
-        bind_text(q, at++, cq->category_code);
-    if (cq->matter_code)
-        bind_text(q, at++, cq->matter_code);
-    if (cq->from)
-        sqlite3_bind_int64(q, at++, cq->from);
-    if (cq->to)
-        sqlite3_bind_int64(q, at++, cq->to);
-    if (!cq->overdue_first && qy->after)
-        sqlite3_bind_int64(q, at++, qy->after);
+    if (p_also)
+        sqlite3_bind_int64(q, p_also, cq->also_org);
+    if (p_status)
+        bind_text(q, p_status, cq->status);
+    if (p_org)
+        sqlite3_bind_int64(q, p_org, cq->owner_org_id);
+    if (p_req)
+        sqlite3_bind_int64(q, p_req, cq->requester_user_id);
+    if (p_cat)
+        bind_text(q, p_cat, cq->category_code);
+    if (p_matter)
+        bind_text(q, p_matter, cq->matter_code);
+    if (p_from)
+        sqlite3_bind_int64(q, p_from, cq->from);
+    if (p_to)
+        sqlite3_bind_int64(q, p_to, cq->to);
+    if (p_after)
+        sqlite3_bind_int64(q, p_after, qy->after);
     int limit = qy->limit > 0 ? qy->limit : 50;
-    sqlite3_bind_int(q, at, limit + 1);
+    sqlite3_bind_int(q, p_limit, limit + 1);
     int rc, n = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (n++ == limit) {
@@ -1045,39 +1273,36 @@ enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, 
     return each_end(st, q, rc);
 }
 
-enum gr_err gr_store_cases_near(struct gr_store *st, const char *category, double lat, double lon,
-                                double meters, int64_t since, int limit, gr_case_fn fn, void *ctx)
+enum gr_err gr_store_cases_near(struct gr_store *st, int64_t community_id, const char *category,
+                                double lat, double lon, double meters, int64_t since, int limit,
+                                gr_case_fn fn, void *ctx)
 {
-    /* A box first (the index on category and latitude), then the distance. */
-    double dlat = meters / 111320.0;
-    double coslat = __builtin_cos(lat * 3.14159265358979323846 / 180.0);
-    double dlon = dlat / (coslat > 0.01 ? coslat : 0.01);
+    /* The community's open cases (its index), then the category, the time and the
+     * distance; nearest first. */
+    double coslat = cos(lat * 3.14159265358979323846 / 180.0);
     sqlite3_stmt *q = gr_sq_prepare(
-        st, "SELECT " CASE_COLS " FROM cases WHERE category_code = ? AND lat BETWEEN ? AND ? "
-            "AND lon BETWEEN ? AND ? AND created_at >= ? AND status IN ('submitted', "
-            "'accepted', 'dispatched', 'in_progress', 'resolved', 'verified', 'on_hold') "
-            "ORDER BY (lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) * ? LIMIT ?");
+        st, "SELECT " CASE_COLS " FROM cases WHERE community_id = ? AND status IN ('submitted', "
+            "'accepted', 'dispatched', 'in_progress', 'resolved', 'verified', 'on_hold') AND "
+            "category_code = ? AND created_at >= ? AND lat IS NOT NULL ORDER BY (lat - ?) * "
+            "(lat - ?) + (lon - ?) * (lon - ?) * ? LIMIT 200");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, category);
-    sqlite3_bind_double(q, 2, lat - dlat);
-    sqlite3_bind_double(q, 3, lat + dlat);
-    sqlite3_bind_double(q, 4, lon - dlon);
-    sqlite3_bind_double(q, 5, lon + dlon);
-    sqlite3_bind_int64(q, 6, since);
-    sqlite3_bind_double(q, 7, lat);
-    sqlite3_bind_double(q, 8, lat);
-    sqlite3_bind_double(q, 9, lon);
-    sqlite3_bind_double(q, 10, lon);
-    sqlite3_bind_double(q, 11, coslat * coslat);
-    sqlite3_bind_int(q, 12, limit);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+    sqlite3_bind_int64(q, 1, community_id);
+    bind_text(q, 2, category);
+    sqlite3_bind_int64(q, 3, since);
+    sqlite3_bind_double(q, 4, lat);
+    sqlite3_bind_double(q, 5, lat);
+    sqlite3_bind_double(q, 6, lon);
+    sqlite3_bind_double(q, 7, lon);
+    sqlite3_bind_double(q, 8, coslat * coslat);
+    int rc = SQLITE_DONE, n = 0;
+    while (n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         struct gr_case c;
         read_case(NULL, q, &c);
         double dy = (c.lat - lat) * 111320.0, dx = (c.lon - lon) * 111320.0 * coslat;
         if (dy * dy + dx * dx > meters * meters)
-            continue;
+            break; /* nearest first: the rest are farther */
+        n++;
         if (fn(ctx, &c))
             break;
     }
@@ -1368,52 +1593,62 @@ enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targe
 
 /* ---- figures ---- */
 
-#define SUM_COLS                                                                                   \
-    "sum(total), sum(accepted), sum(rejected), sum(merged), sum(responded), "                      \
-    "sum(responded_on_time), sum(resolved), sum(closed), sum(closed_on_time), "                    \
-    "sum(overdue_open), sum(open), sum(rated), sum(rated_yes), sum(rated_partly), "                \
-    "sum(rated_satisfied), sum(rated_basic), sum(reworks), sum(reworked), sum(extensions), "       \
-    "sum(escalations), sum(reopens), sum(handling_seconds)"
+#define ROW_COLS                                                                                   \
+    "total, accepted, rejected, merged, responded, responded_on_time, resolved, closed, "          \
+    "closed_on_time, overdue_open, open, rated, rated_yes, rated_partly, rated_satisfied, "        \
+    "rated_basic, reworks, reworked, extensions, escalations, reopens, handling_seconds"
+
+/* Each day of [from_day, to_day] that has a row for the subject, in order: one lookup per
+ * calendar day by the primary key (day, subject). */
+static enum gr_err each_day(struct gr_store *st, const char *subject, const char *from_day,
+                            const char *to_day, gr_figures_day_fn fn, void *ctx)
+{
+    gr_ymd d, last;
+    if (!gr_ymd_parse(from_day, &d) || !gr_ymd_parse(to_day, &last))
+        return GR_EINVAL;
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " ROW_COLS " FROM case_stats WHERE day = ? AND "
+                                        "subject = ?");
+    if (!q)
+        return GR_EDB;
+    int64_t counts[GR_N_FIGS];
+    for (int n = 0; d <= last && n < 3700; d = gr_ymd_next(d), n++) {
+        char day[11];
+        gr_ymd_format(d, day);
+        sqlite3_bind_text(q, 1, day, 10, SQLITE_TRANSIENT);
+        bind_text(q, 2, subject);
+        int rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW)
+            for (int i = 0; i < GR_N_FIGS; i++)
+                counts[i] = sqlite3_column_int64(q, i);
+        sqlite3_reset(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return gr_sq_err(st, rc);
+        if (rc == SQLITE_ROW && fn(ctx, day, counts))
+            break;
+    }
+    return GR_OK;
+}
+
+static int add_day(void *ctx, const char *day, const int64_t *counts)
+{
+    (void)day;
+    int64_t *sums = ctx;
+    for (int i = 0; i < GR_N_FIGS; i++)
+        sums[i] += counts[i];
+    return 0;
+}
 
 enum gr_err gr_store_figures(struct gr_store *st, const char *subject, const char *from_day,
                              const char *to_day, int64_t *sums)
 {
-    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " SUM_COLS " FROM case_stats WHERE subject = ? "
-                                        "AND day BETWEEN ? AND ?");
-    if (!q)
-        return GR_EDB;
-    bind_text(q, 1, subject);
-    bind_text(q, 2, from_day);
-    bind_text(q, 3, to_day);
-    enum gr_err e = row(st, q);
-    if (e)
-        return e;
-    for (int i = 0; i < GR_N_FIGS; i++)
-        sums[i] = sqlite3_column_int64(q, i);
-    sqlite3_reset(q);
-    return GR_OK;
+    memset(sums, 0, sizeof(int64_t) * GR_N_FIGS);
+    return each_day(st, subject, from_day, to_day, add_day, sums);
 }
 
 enum gr_err gr_store_figures_days(struct gr_store *st, const char *subject, const char *from_day,
                                   const char *to_day, gr_figures_day_fn fn, void *ctx)
 {
-    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT day, " SUM_COLS " FROM case_stats WHERE "
-                                        "subject = ? AND day BETWEEN ? AND ? GROUP BY day "
-                                        "ORDER BY day");
-    if (!q)
-        return GR_EDB;
-    bind_text(q, 1, subject);
-    bind_text(q, 2, from_day);
-    bind_text(q, 3, to_day);
-    int rc;
-    int64_t counts[GR_N_FIGS];
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        for (int i = 0; i < GR_N_FIGS; i++)
-            counts[i] = sqlite3_column_int64(q, 1 + i);
-        if (fn(ctx, col_text(q, 0), counts))
-            break;
-    }
-    return each_end(st, q, rc);
+    return each_day(st, subject, from_day, to_day, fn, ctx);
 }
 
 static int recount_one(void *ctx, const struct gr_case *c)
@@ -1422,27 +1657,22 @@ static int recount_one(void *ctx, const struct gr_case *c)
     return stats_apply(st, NULL, c) != GR_OK;
 }
 
-enum gr_err gr_store_figures_recount(struct gr_store *st)
+/* Add every case's contribution, a page of cases at a time, reading into st->copy. */
+static enum gr_err recount_pages(struct gr_store *st)
 {
-    sqlite3_stmt *q = gr_sq_prepare(st, "DELETE FROM case_stats");
-    if (!q)
-        return GR_EDB;
-    enum gr_err e = done(st, q);
-    if (e)
-        return e;
-    /* Page through the cases by id: the statement of a page is reset before the next. */
+    enum gr_err e = GR_OK;
     int64_t after = 0;
+    struct gr_case *page = malloc(2000 * sizeof(*page));
+    if (!page)
+        return GR_EINTERNAL;
     for (;;) {
-        q = gr_sq_prepare(st, "SELECT " CASE_COLS " FROM cases WHERE id > ? ORDER BY id LIMIT "
-                              "2000");
-        if (!q)
-            return GR_EDB;
-        sqlite3_bind_int64(q, 1, after);
-        struct gr_case *page = malloc(2000 * sizeof(*page));
-        if (!page) {
-            sqlite3_reset(q);
-            return GR_EINTERNAL;
+        sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " CASE_COLS " FROM cases WHERE id > ? ORDER "
+                                            "BY id LIMIT 2000");
+        if (!q) {
+            e = GR_EDB;
+            break;
         }
+        sqlite3_bind_int64(q, 1, after);
         size_t n = 0;
         int rc;
         gr_arena_cleanup(&st->copy);
@@ -1450,18 +1680,36 @@ enum gr_err gr_store_figures_recount(struct gr_store *st)
             read_case(st, q, &page[n++]);
         sqlite3_reset(q);
         if (rc != SQLITE_DONE) {
-            free(page);
-            return gr_sq_err(st, rc);
+            e = gr_sq_err(st, rc);
+            break;
         }
         for (size_t i = 0; i < n && !e; i++)
             e = recount_one(st, &page[i]) ? GR_EDB : GR_OK;
-        if (n)
-            after = page[n - 1].id;
-        free(page);
-        gr_arena_cleanup(&st->copy);
         if (e || n < 2000)
-            return e;
+            break;
+        after = page[n - 1].id;
     }
+    free(page);
+    return e;
+}
+
+enum gr_err gr_store_figures_recount(struct gr_store *st)
+{
+    gr_sq_stats_discard(st); /* the deltas so far are in the cases recounted */
+    sqlite3_stmt *q = gr_sq_prepare(st, "DELETE FROM case_stats");
+    if (!q)
+        return GR_EDB;
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    /* Pages of cases are read into an arena of their own: what earlier reads handed out
+     * stays valid until gr_store_release, as store.h promises. */
+    struct gr_arena kept = st->copy;
+    gr_arena_init(&st->copy);
+    e = recount_pages(st);
+    gr_arena_cleanup(&st->copy);
+    st->copy = kept;
+    return e;
 }
 
 /* ---- Open311 keys, departments ---- */
@@ -1513,4 +1761,75 @@ enum gr_err gr_store_department(struct gr_store *st, int64_t district_id, const 
     *org_id = sqlite3_column_int64(q, 0);
     sqlite3_reset(q);
     return GR_OK;
+}
+
+/* ---- Open311 lookups: a case by its token, the events of a time window ---- */
+
+enum gr_err gr_store_case_by_token(struct gr_store *st, const char *token, struct gr_case *c)
+{
+    if (!token)
+        return GR_ENOTFOUND;
+    /* token = ? implies token IS NOT NULL: the partial unique index cases_token answers. */
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " CASE_COLS " FROM cases WHERE token = ?");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, token);
+    enum gr_err e = row(st, q);
+    if (e)
+        return e;
+    read_case(st, q, c);
+    sqlite3_reset(q);
+    return GR_OK;
+}
+
+#define EVENT_COLS                                                                                 \
+    "id, case_id, at, actor_user_id, action, from_status, to_status, note, data, public"
+
+/* Public events come from the partial index case_events_at: the subquery reads only its
+ * entries in [from, to) (each holds the id, and public = 1 is implied), keeps the first
+ * limit + 1 ids after after_id, and only those rows are then read from the table; a
+ * window's events are thus sorted as ids, never as rows. Private events have no index by
+ * time: they are read by id from after_id, the time tested on each, until limit + 1 match,
+ * which may walk the rest of the table when the window is old or sparse. */
+enum gr_err gr_store_case_events_between(struct gr_store *st, int64_t from, int64_t to,
+                                         bool public_only, int64_t after_id, int limit,
+                                         gr_case_event_fn fn, void *ctx, bool *more)
+{
+    *more = false;
+    if (limit < 0)
+        return GR_EINVAL;
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, public_only ? "SELECT " EVENT_COLS " FROM case_events WHERE id IN (SELECT id FROM "
+                          "case_events WHERE public = 1 AND at >= ?1 AND at < ?2 AND id > ?3 "
+                          "ORDER BY id LIMIT ?4) ORDER BY id"
+                        : "SELECT " EVENT_COLS " FROM case_events WHERE id > ?3 AND at >= ?1 "
+                          "AND at < ?2 ORDER BY id LIMIT ?4");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_bind_int64(q, 2, to);
+    sqlite3_bind_int64(q, 3, after_id);
+    sqlite3_bind_int64(q, 4, (int64_t)limit + 1);
+    int rc, k = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (k++ == limit) {
+            *more = true;
+            break;
+        }
+        struct gr_case_event e = {
+            .id = sqlite3_column_int64(q, 0),
+            .case_id = sqlite3_column_int64(q, 1),
+            .at = sqlite3_column_int64(q, 2),
+            .actor_user_id = sqlite3_column_int64(q, 3),
+            .action = col_text(q, 4),
+            .from_status = col_text(q, 5),
+            .to_status = col_text(q, 6),
+            .note = col_text(q, 7),
+            .data = col_text(q, 8),
+            .public = sqlite3_column_int(q, 9) != 0,
+        };
+        if (fn(ctx, &e))
+            break;
+    }
+    return each_end(st, q, rc);
 }

@@ -222,6 +222,8 @@ void gr_store_close(struct gr_store *st)
     sqlite3_close(st->db);
     gr_arena_cleanup(&st->copy);
     gr_sq_calendar_free(st);
+    gr_sq_stats_discard(st);
+    free(st->stats);
     free(st->touched);
     free(st);
 }
@@ -264,12 +266,21 @@ enum gr_err gr_store_commit(struct gr_store *st)
 {
     if (st->depth == 0)
         return GR_EINTERNAL;
+    if (st->depth == 1) {
+        enum gr_err f = gr_sq_stats_flush(st);
+        if (f) {
+            gr_store_rollback(st);
+            return f;
+        }
+    }
     if (--st->depth > 0)
         return GR_OK;
     enum gr_err e = exec(st, "COMMIT");
     if (e) {
         exec(st, "ROLLBACK");
+        gr_sq_stats_discard(st);
     }
+    gr_sq_calendar_end(st, e == GR_OK);
     return e;
 }
 
@@ -288,20 +299,48 @@ void gr_store_rollback(struct gr_store *st)
         return;
     st->depth = 0;
     exec(st, "ROLLBACK");
+    gr_sq_stats_discard(st);
+    gr_sq_calendar_end(st, false);
     memset(st->anc_cache, 0, sizeof(st->anc_cache));
 }
 
 enum gr_err gr_store_savepoint(struct gr_store *st)
 {
-    return exec(st, "SAVEPOINT gr_job");
+    enum gr_err e = exec(st, "SAVEPOINT gr_job");
+    if (!e)
+        gr_sq_stats_savepoint(st, true, false);
+    return e;
 }
 
 enum gr_err gr_store_savepoint_end(struct gr_store *st, bool keep)
 {
     enum gr_err e = keep ? GR_OK : exec(st, "ROLLBACK TO gr_job");
     enum gr_err r = exec(st, "RELEASE gr_job");
+    gr_sq_stats_savepoint(st, false, keep && !e && !r);
     memset(st->anc_cache, 0, sizeof(st->anc_cache));
     return e ? e : r;
+}
+
+enum gr_err gr_store_autocheckpoint(struct gr_store *st, int pages)
+{
+    int rc = sqlite3_wal_autocheckpoint(st->db, pages);
+    return rc == SQLITE_OK ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_sync_commits(struct gr_store *st, bool sync)
+{
+    return exec(st, sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+}
+
+const char *gr_store_log_path(struct gr_store *st)
+{
+    return sqlite3_filename_wal(sqlite3_db_filename(st->db, "main"));
+}
+
+enum gr_err gr_store_checkpoint(struct gr_store *st, int *log, int *done)
+{
+    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, log, done);
+    return rc == SQLITE_OK || rc == SQLITE_BUSY ? GR_OK : gr_sq_err(st, rc);
 }
 
 void gr_store_bulk(struct gr_store *st, bool on)

@@ -48,6 +48,10 @@ struct gr_store {
     /* The working calendar, loaded on first use and again after a change (cal_gen). */
     struct gr_calendar *cal;
     unsigned cal_gen;
+    bool cal_dirty; /* the calendar changed in the open transaction */
+    /* Rollup deltas of the figures not yet written: summed in memory over a transaction
+     * (and the current savepoint) and written once at commit (see cases.c). */
+    struct stats_pending *stats;
 };
 
 /* A prepared statement for sql (cached; reset and unbound). NULL on error (errmsg set). */
@@ -60,6 +64,14 @@ const char *gr_sq_keep(struct gr_store *st, const char *s, size_t len);
 void gr_sq_touch(struct gr_store *st, const struct gr_anc *anc);
 /* Recompute the counters of one grid and of its community. */
 enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id);
+/* The figures' pending deltas: written before the outermost commit, forgotten on
+ * rollback; a savepoint's are kept or forgotten with it. */
+enum gr_err gr_sq_stats_flush(struct gr_store *st);
+void gr_sq_stats_discard(struct gr_store *st);
+void gr_sq_stats_savepoint(struct gr_store *st, bool begin, bool keep);
+/* The end of a transaction that changed the calendar: other connections reload it once
+ * committed. */
+void gr_sq_calendar_end(struct gr_store *st, bool committed);
 /* Free the cached calendar (at close). */
 void gr_sq_calendar_free(struct gr_store *st);
 /* Current UTC time as ISO 8601 into buf (at least 32 bytes). */
