@@ -116,6 +116,7 @@ void gr_h_cases_list(struct gr_req *r);
 void gr_h_cases_nearby(struct gr_req *r);
 void gr_h_cases_get(struct gr_req *r);
 void gr_h_cases_action(struct gr_req *r);
+void gr_h_cases_departments(struct gr_req *r);
 void gr_h_cases_photo_add(struct gr_req *r);
 void gr_h_photos_get(struct gr_req *r);
 void gr_h_photos_update(struct gr_req *r);

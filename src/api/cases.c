@@ -691,7 +691,25 @@ static bool visible_case(struct gr_req *r, struct gr_case *c, unsigned *actor)
     return true;
 }
 
-static int event_row(void *ctx, const struct gr_case_event *e)
+static int event_json(json_t *items, const struct gr_case_event *e);
+
+struct event_ctx {
+    json_t *items;
+    bool internal; /* the caller handles the case: every note and datum */
+};
+
+static int event_row(void *ctx, const struct gr_case_event *ev)
+{
+    struct event_ctx *ec = ctx;
+    struct gr_case_event e = *ev;
+    if (!ec->internal && !e.public) {
+        e.note = NULL; /* the requester sees what happened, not staff's internal notes */
+        e.data = NULL;
+    }
+    return event_json(ec->items, &e);
+}
+
+static int event_json(json_t *items, const struct gr_case_event *e)
 {
     json_t *o = json_pack("{s:I, s:o, s:s, s:s?, s:s?, s:s?, s:b}", "id", (json_int_t)e->id, "at",
                           gr_api_time(e->at), "action", e->action, "from", e->from_status, "to",
@@ -703,7 +721,7 @@ static int event_row(void *ctx, const struct gr_case_event *e)
         if (d)
             json_object_set_new(o, "data", d);
     }
-    json_array_append_new(ctx, o);
+    json_array_append_new(items, o);
     return 0;
 }
 
@@ -739,6 +757,24 @@ static int photo_row(void *ctx, const struct gr_photo *p)
     return 0;
 }
 
+static int64_t summoned_org(struct gr_req *r, const struct gr_case *c);
+
+struct task_state {
+    int64_t org;
+    bool found, reported, done;
+};
+
+static int task_of(void *ctx, const struct gr_case_task *t)
+{
+    struct task_state *ts = ctx;
+    if (t->org_id == ts->org) {
+        ts->found = true;
+        ts->reported = t->reported_at != 0;
+        ts->done = t->done_at != 0;
+    }
+    return 0;
+}
+
 /* The full case page: the case, its events in order, summoned departments, photos and
  * what the caller may do. */
 static void reply_case_page(struct gr_req *r, int status, const struct gr_case *c, unsigned actor)
@@ -747,7 +783,8 @@ static void reply_case_page(struct gr_req *r, int status, const struct gr_case *
     json_t *events = json_array(), *tasks = json_array();
     struct photo_ctx pc = {json_array(), true};
     int open, count;
-    enum gr_err e = gr_store_case_events(r->st, c->id, event_row, events);
+    struct event_ctx ec = {events, (actor & ~(unsigned)GR_CR_REQUESTER) != 0};
+    enum gr_err e = gr_store_case_events(r->st, c->id, event_row, &ec);
     if (!e)
         e = gr_store_tasks(r->st, c->id, task_row, tasks, &open);
     if (!e)
@@ -782,7 +819,37 @@ static void reply_case_page(struct gr_req *r, int status, const struct gr_case *
                           &why) == GR_OK)
             json_array_append_new(can, json_string(gr_caction_name((enum gr_caction)a)));
     }
+    /* A summoned department (and nobody else on the case) sees only what its task still
+     * asks: report in until it has, resolve until its task is done. */
+    int64_t org = (actor & GR_CR_SUMMONED) ? summoned_org(r, c) : 0;
+    if (org && !(actor & ~(unsigned)(GR_CR_SUMMONED | GR_CR_STREET))) {
+        struct task_state ts = {org, false, false, false};
+        gr_store_tasks(r->st, c->id, task_of, &ts, &open);
+        json_t *kept = json_array();
+        size_t i;
+        json_t *v;
+        json_array_foreach(can, i, v)
+        {
+            const char *a = json_string_value(v);
+            if ((strcmp(a, "report_in") == 0 && (!ts.found || ts.reported)) ||
+                (strcmp(a, "resolve") == 0 && (!ts.found || ts.done)))
+                continue;
+            json_array_append(kept, v);
+        }
+        json_decref(can);
+        can = kept;
+    }
     json_object_set_new(o, "can", can);
+    /* The names of its places, for callers who may not read the nodes themselves. */
+    json_t *places = json_object();
+    static const char *const level_keys[] = {NULL,     "city",      "district",
+                                             "street", "community", "grid"};
+    for (int l = GR_LEVEL_DISTRICT; l <= GR_LEVEL_GRID; l++) {
+        char name[128];
+        if (c->anc.id[l] && gr_api_node_name(r, c->anc.id[l], name, sizeof(name)))
+            json_object_set_new(places, level_keys[l], json_string(name));
+    }
+    json_object_set_new(o, "places", places);
     gr_reply_json(r, status, o);
 }
 
@@ -984,6 +1051,52 @@ void gr_h_cases_nearby(struct gr_req *r)
         return;
     }
     gr_reply_json(r, 200, json_pack("{s:o, s:o}", "items", lc.items, "next", json_null()));
+}
+
+/* The departments of a case's district: whom its intake may dispatch to or summon. */
+struct dept_ctx {
+    json_t *items;
+};
+
+static int dept_row(void *ctx, const struct gr_row *row)
+{
+    const struct gr_kind *k = gr_kind_get(GR_K_ORGANISATIONS);
+    int nf = gr_kind_field(k, "name", 4);
+    json_array_append_new(((struct dept_ctx *)ctx)->items,
+                          json_pack("{s:I, s:s}", "id", (json_int_t)row->id, "name",
+                                    nf >= 0 && row->vals[nf].s ? row->vals[nf].s : ""));
+    return 0;
+}
+
+void gr_h_cases_departments(struct gr_req *r)
+{
+    struct gr_case c;
+    unsigned actor;
+    if (!visible_case(r, &c, &actor))
+        return;
+    if (!(actor & (GR_CR_INTAKE | GR_CR_STREET | GR_CR_HANDLER))) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff handling the case choose departments");
+        return;
+    }
+    const struct gr_kind *k = gr_kind_get(GR_K_ORGANISATIONS);
+    struct gr_query q;
+    memset(&q, 0, sizeof(q));
+    q.all = true; /* the district of a case the caller handles */
+    q.n_filters = 2;
+    q.filter_field[0] = gr_kind_field(k, "kind", 4);
+    q.filter_value[0] = (struct gr_value){.present = true, .s = "department", .len = 10};
+    q.filter_field[1] = gr_kind_field(k, "node_id", 7);
+    q.filter_value[1] = (struct gr_value){.present = true, .i = c.anc.id[GR_LEVEL_DISTRICT]};
+    q.limit = 200;
+    struct dept_ctx dc = {json_array()};
+    bool more;
+    enum gr_err e = gr_store_list(r->st, k, &q, dept_row, &dc, &more);
+    if (e) {
+        json_decref(dc.items);
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    gr_reply_list(r, dc.items, false, 0);
 }
 
 /* ---- actions ---- */

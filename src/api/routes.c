@@ -68,6 +68,7 @@ const struct gr_route gr_routes[] = {
     {GETH, "/api/v1/cases/nearby", gr_h_cases_nearby, GR_AUTH_USER, 0},
     {GETH, "/api/v1/cases/{}", gr_h_cases_get, GR_AUTH_USER, 0},
     {GR_POST, "/api/v1/cases/{}/actions", gr_h_cases_action, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/cases/{}/departments", gr_h_cases_departments, GR_AUTH_USER, 0},
     {GR_POST, "/api/v1/cases/{}/photos", gr_h_cases_photo_add, GR_AUTH_USER, PHOTO_LIMIT},
     {GETH, "/api/v1/photos/{}", gr_h_photos_get, GR_AUTH_NONE, 0},
     {GR_PATCH, "/api/v1/photos/{}", gr_h_photos_update, GR_AUTH_USER, 0},

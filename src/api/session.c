@@ -135,6 +135,29 @@ void gr_h_session_create(struct gr_req *r)
     gr_reply_json(r, 200, json_pack("{s:s, s:o}", "csrf_token", csrf, "user", user_json(&u, &p)));
 }
 
+/* The caller's own home in the network, when the account stands for a resident: the
+ * resident, household, unit and building (a resident's "my building"), or null. */
+static json_t *home_json(struct gr_req *r)
+{
+    int64_t resident = 0, household = 0;
+    bool rep = false;
+    if (gr_store_user_links(r->st, r->who.user_id, &resident, &household, &rep) != GR_OK ||
+        !household)
+        return json_null();
+    const struct gr_kind *hk = gr_kind_get(GR_K_HOUSEHOLDS), *uk = gr_kind_get(GR_K_UNITS);
+    struct gr_row row;
+    int64_t unit = 0, building = 0;
+    int uf = gr_kind_field(hk, "unit_id", 7), bf = gr_kind_field(uk, "building_id", 11);
+    if (uf >= 0 && gr_store_get(r->st, hk, household, &row) == GR_OK)
+        unit = row.vals[uf].i;
+    if (unit && bf >= 0 && gr_store_get(r->st, uk, unit, &row) == GR_OK)
+        building = row.vals[bf].i;
+    return json_pack(
+        "{s:o, s:I, s:o, s:o, s:b}", "resident_id", resident ? json_integer(resident) : json_null(),
+        "household_id", (json_int_t)household, "unit_id", unit ? json_integer(unit) : json_null(),
+        "building_id", building ? json_integer(building) : json_null(), "household_rep", rep);
+}
+
 void gr_h_session_get(struct gr_req *r)
 {
     struct gr_user u;
@@ -145,6 +168,7 @@ void gr_h_session_get(struct gr_req *r)
     }
     json_t *o = json_pack("{s:o}", "user", user_json(&u, &r->who));
     json_object_set_new(o, "csrf_token", r->via_cookie ? json_string(r->csrf) : json_null());
+    json_object_set_new(o, "home", home_json(r));
     gr_reply_json(r, 200, o);
 }
 

@@ -593,6 +593,9 @@ test('summon: departments are called in, report in once, and finish their tasks 
   assert.ok(now.tasks[0].reported_at);
   assert.equal(now.tasks[0].late, false);
   isError(await act(as.dept, c.id, 'report_in'), 409);
+  assert.ok(!(await read(as.dept, c.id)).can.includes('report_in'), 'reported: no more report_in');
+  const inbox = await as.dept.get('/api/v1/inbox');
+  assert.ok(inbox.json.items.some((x) => x.id === c.id), 'a summoned case is in the department inbox');
   // The owner cannot resolve while the department is at work.
   await move(as.grid, c.id, 'sign');
   isError(await act(as.grid, c.id, 'resolve', { note: '已处理' }), 409);
@@ -600,6 +603,8 @@ test('summon: departments are called in, report in once, and finish their tasks 
   // The department's resolve finishes its task.
   now = await move(as.dept, c.id, 'resolve', { note: '执法完毕' });
   assert.ok(now.tasks[0].done_at, JSON.stringify(now.tasks));
+  const after = await read(as.dept, c.id); // its task done, the department still sees the case
+  assert.ok(!after.can.includes('resolve') && !after.can.includes('report_in'), after.can);
   const g = await read(as.grid, c.id);
   assert.ok(g.tasks.every((t) => t.done_at));
   if (g.status === 'in_progress') await move(as.grid, c.id, 'resolve', { note: '已处理' });
@@ -1020,4 +1025,36 @@ test('the sweep escalates an overdue case one level up, as the system, and print
     await s.kill('SIGKILL');
     rmSync(s.dir, { recursive: true, force: true });
   }
+});
+
+test('departments of the case\'s district for its dispatch and summon dialogs', async () => {
+  const c = await file(as.resident, { matter_code: 'M001', ...at1 });
+  const r = await as.community.get(`/api/v1/cases/${c.id}/departments`);
+  assert.equal(r.status, 200, r.text);
+  const org = as.dept.user.grants[0].organisation_id;
+  assert.ok(r.json.items.some((d) => d.id === org && d.name.endsWith('城市管理局')), r.text);
+  isError(await as.resident.get(`/api/v1/cases/${c.id}/departments`), 403);
+  isError(await as.dept.get(`/api/v1/cases/${c.id}/departments`), 404);
+});
+
+test('the requester sees what happened, staff\'s internal notes only when made public', async () => {
+  const c = await caseAt('dispatched');
+  await move(as.community, c.id, 'summon',
+    { org_ids: [as.dept.user.grants[0].organisation_id], note: '内部：需城管配合 ' + M });
+  const mine = await read(as.resident, c.id);
+  const ev = mine.events.find((e) => e.action === 'summon');
+  assert.ok(ev, 'the event is there');
+  assert.equal(ev.note, null, 'its internal note is not');
+  const staff = await read(as.community, c.id);
+  assert.ok(staff.events.find((e) => e.action === 'summon').note.includes(M));
+  assert.ok(mine.places.grid && mine.places.community, JSON.stringify(mine.places));
+});
+
+test('the session names a resident\'s own home', async () => {
+  const s = await as.resident.get('/api/v1/session');
+  assert.equal(s.status, 200);
+  assert.ok(s.json.home && s.json.home.household_id > 0 && s.json.home.building_id > 0, s.text);
+  const b = await as.resident.get('/api/v1/buildings/' + s.json.home.building_id);
+  assert.equal(b.status, 200, b.text);
+  assert.equal((await as.community.get('/api/v1/session')).json.home, null);
 });

@@ -16,6 +16,13 @@ const routes = [
   { path: '/topics', name: 'topics', component: () => import('./features/consult/TopicListPage.vue') },
   { path: '/topics/new', name: 'topic-new', component: () => import('./features/consult/TopicNewPage.vue') },
   { path: '/topics/:id(\\d+)', name: 'topic', component: () => import('./features/consult/TopicPage.vue') },
+  { path: '/report', name: 'case-new', component: () => import('./features/cases/ReportPage.vue') },
+  { path: '/cases/mine', name: 'my-cases', component: () => import('./features/cases/MyCasesPage.vue') },
+  { path: '/cases/:id(\\d+)', name: 'case', component: () => import('./features/cases/CasePage.vue') },
+  { path: '/inbox', name: 'inbox', component: () => import('./features/cases/InboxPage.vue') },
+  { path: '/matters', name: 'matters', component: () => import('./features/cases/MattersPage.vue') },
+  { path: '/matters/edit', name: 'matter-editor', component: () => import('./features/cases/MatterEditorPage.vue') },
+  { path: '/figures', name: 'figures', component: () => import('./features/cases/FiguresPage.vue') },
   { path: '/:rest(.*)*', name: 'not-found', component: () => import('./components/NotFoundPage.vue'), meta: { public: true } },
 ];
 

@@ -53,9 +53,11 @@ export function errorFromBody(status, body) {
   return new ApiError(status, status === 0 ? 'network' : 'http_' + status, '');
 }
 
-async function send(method, path, { query, body, retried } = {}) {
+// body is sent as JSON; raw ({data, type}) is sent as it is with its Content-Type (photos).
+async function send(method, path, { query, body, raw, retried } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (raw) headers['Content-Type'] = raw.type;
   if (WRITES.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let res;
   try {
@@ -63,7 +65,7 @@ async function send(method, path, { query, body, retried } = {}) {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.data : body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {
     throw new ApiError(0, 'network', String(err && err.message ? err.message : err));
@@ -86,7 +88,7 @@ async function send(method, path, { query, body, retried } = {}) {
     const s = await send('GET', '/session', { retried: true }).catch(() => null);
     if (s && s.csrf_token) {
       csrfToken = s.csrf_token;
-      return send(method, path, { query, body, retried: true });
+      return send(method, path, { query, body, raw, retried: true });
     }
   }
   if (res.status === 401 && path !== '/session' && onUnauthenticated) onUnauthenticated();
@@ -99,4 +101,6 @@ export const api = {
   put: (path, body) => send('PUT', path, { body }),
   patch: (path, body) => send('PATCH', path, { body }),
   del: (path) => send('DELETE', path),
+  // A file's bytes as the body, with its own Content-Type (e.g. a photo of a case).
+  upload: (path, data, type) => send('POST', path, { raw: { data, type } }),
 };
