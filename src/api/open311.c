@@ -759,14 +759,6 @@ static bool check_attributes(struct gr_req *r, enum fmt fmt, const struct form *
     return true;
 }
 
-static bool one_of(const char *s, const char *const *list)
-{
-    for (; *list; list++)
-        if (strcmp(s, *list) == 0)
-            return true;
-    return false;
-}
-
 /* The point of the request: lat and long inside a grid of the city. Replies 400 otherwise. */
 static bool location(struct gr_req *r, enum fmt fmt, const struct form *f, struct gr_intake *in)
 {
@@ -886,7 +878,7 @@ static void create(struct gr_req *r, enum fmt fmt)
         return;
     }
     for (size_t i = 0; i < f->n; i++)
-        if (!one_of(f->f[i].key, known) && strncmp(f->f[i].key, "attribute[", 10) != 0) {
+        if (!gr_api_one_of(f->f[i].key, known) && strncmp(f->f[i].key, "attribute[", 10) != 0) {
             failf(r, fmt, 400, "%.64s is not a field of a service request", f->f[i].key);
             return;
         }
@@ -894,8 +886,8 @@ static void create(struct gr_req *r, enum fmt fmt)
     if (!jurisdiction_ok(r, fmt, jur ? jur : arg(r, "jurisdiction_id")))
         return;
     const char *key = form_get(f, "api_key");
-    if (!key) {
-        fail(r, fmt, 400, "api_key is required");
+    if (!key || !*key) {
+        fail(r, fmt, 403, "api_key is required"); /* the spec: missing or bad key, 403 */
         return;
     }
     char hash[65];

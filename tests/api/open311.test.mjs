@@ -238,12 +238,12 @@ test('a service definition: attributes with their datatypes, order and values', 
 
 // ---- POST requests ----
 
-test('POST without api_key: 400 in both formats', async () => {
+test('POST without api_key: 403 in both formats (the spec: missing or bad key)', async () => {
   const f = good();
   delete f.api_key;
-  isO311Error(await post(`${O}/requests.xml`, f), 400, 'xml', /^api_key is required$/);
-  isO311Error(await post(`${O}/requests.json`, f), 400, 'json', /^api_key is required$/);
-  isO311Error(await post(`${O}/requests.json`, { ...f, api_key: '' }), 400, 'json', /api_key/);
+  isO311Error(await post(`${O}/requests.xml`, f), 403, 'xml', /^api_key is required$/);
+  isO311Error(await post(`${O}/requests.json`, f), 403, 'json', /^api_key is required$/);
+  isO311Error(await post(`${O}/requests.json`, { ...f, api_key: '' }), 403, 'json', /api_key/);
 });
 
 test('POST with a key that is not ours: 403', async () => {
