@@ -99,6 +99,10 @@ void gr_h_opinions_report(struct gr_req *r);
 void gr_h_opinions_moderate(struct gr_req *r);
 void gr_h_user_participation(struct gr_req *r);
 void gr_h_household_participation(struct gr_req *r);
+void gr_h_meeting_attendees_put(struct gr_req *r);
+void gr_h_topic_orgs_put(struct gr_req *r);
+void gr_h_topic_follow(struct gr_req *r);
+void gr_h_topic_photos_add(struct gr_req *r);
 void gr_h_nodes_delete(struct gr_req *r);
 void gr_h_categories_list(struct gr_req *r);
 void gr_h_power_types_list(struct gr_req *r);
@@ -108,6 +112,8 @@ void gr_h_matter_lists_create(struct gr_req *r);
 void gr_h_matter_put(struct gr_req *r);
 void gr_h_matter_delete(struct gr_req *r);
 void gr_h_matter_lists_publish(struct gr_req *r);
+void gr_h_matters_csv_get(struct gr_req *r); /* matters_csv.c */
+void gr_h_matters_csv_put(struct gr_req *r);
 void gr_h_calendar_get(struct gr_req *r);
 void gr_h_calendar_put(struct gr_req *r);
 void gr_h_calendar_delete(struct gr_req *r);
@@ -155,6 +161,10 @@ size_t gr_api_map_count(const void *map);
 
 /* Add a topic's implementation items, their mean progress and its objections to o. */
 enum gr_err gr_api_topic_extras(struct gr_req *r, int64_t topic, json_t *o);
+/* Is photo_id a photo of a topic (or of one of its items) that the caller sees? False for
+ * a case's photo and without a login. For GET /api/v1/photos/{id}: topic photos are never
+ * public. */
+bool gr_api_topic_photo_visible(struct gr_req *r, int64_t photo_id);
 
 /* The ballot slot of a voter ("h:12", "r:34", "u:56") in a topic: HMAC-SHA256 under the
  * database's ballot key, in hex. It joins a voter's ballots for the voter alone. */

@@ -1303,8 +1303,10 @@ void gr_h_photos_get(struct gr_req *r)
     }
     if (!p.public) {
         struct gr_case c;
-        bool ok = r->authed && gr_store_case_get(r->st, p.case_id, &c) == GR_OK &&
-                  gr_case_visible(&r->who, &c, gr_case_actor(r->st, &r->who, &c));
+        bool ok = r->authed &&
+                  (p.case_id ? gr_store_case_get(r->st, p.case_id, &c) == GR_OK &&
+                                   gr_case_visible(&r->who, &c, gr_case_actor(r->st, &r->who, &c))
+                             : gr_api_topic_photo_visible(r, p.id));
         if (!ok) {
             gr_reply_error(r, GR_ENOTFOUND, NULL, "no such photo");
             return;
@@ -1373,9 +1375,12 @@ struct note_ctx {
 static int note_row(void *ctx, const struct gr_notification *n)
 {
     struct note_ctx *nc = ctx;
-    json_array_append_new(nc->items, json_pack("{s:I, s:I, s:s, s:o, s:s}", "id", (json_int_t)n->id,
-                                               "case_id", (json_int_t)n->case_id, "kind", n->kind,
-                                               "at", gr_api_time(n->at), "to", n->target));
+    json_t *o = json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)n->id, "kind", n->kind, "at",
+                          gr_api_time(n->at), "to", n->target);
+    json_object_set_new(o, "case_id", n->case_id ? json_integer(n->case_id) : json_null());
+    json_object_set_new(o, "topic_id", n->topic_id ? json_integer(n->topic_id) : json_null());
+    json_object_set_new(o, "note", n->note ? json_string(n->note) : json_null());
+    json_array_append_new(nc->items, o);
     nc->last = n->id;
     return 0;
 }

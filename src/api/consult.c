@@ -1,11 +1,13 @@
 /*
- * consult.c - consultation over HTTP: topics and their stage actions, opinions, meetings,
- * the vote rule, ballots and results, the decision.
+ * consult.c - consultation over HTTP: topics and their stage actions, opinions, meetings
+ * and their attendees, the vote rule, ballots and results, the decision; invited
+ * organisations, followers, photos of topics and of their implementation items.
  *
  * The stage machine is core/topic.c and the vote rules core/vote.c; this file checks
  * input and scope, asks them, and writes through the store in one transaction. A ballot
  * is stored apart from its voter (see migrations/0002_consult.sql): no endpoint answers
- * how anyone but the caller voted.
+ * how anyone but the caller voted. Every 409 carries a stable "reason" code besides its
+ * English message (see conflict()).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -17,9 +19,35 @@
 #include "../core/topic.h"
 #include "../core/vote.h"
 #include "api.h"
+#include "case_ops.h"
 
 #define MAX_OPINION_DEPTH 3
 #define DEFAULT_NOTICE_DAYS 7
+#define MAX_INVITED 50     /* organisations invited to one topic */
+#define MAX_ATTENDEES 1000 /* accounts, and residents, recorded at one meeting */
+#define MAX_TOPIC_PHOTOS 9 /* per topic, and per implementation item */
+
+/* Reason codes of the 409s besides those of the stage machine (core/topic.h); stable. */
+#define R_MOVED "moved_meanwhile"
+#define R_VOTED "already_voted"
+#define R_PAPER "paper_ballot"
+#define R_WINDOW "voting_not_open"
+#define R_NOT_PASSED "vote_not_passed"
+#define R_NOTICE_OVER "notice_over"
+#define R_ANSWERED "already_answered"
+#define R_REPORTED "already_reported"
+#define R_PHOTOS "photo_limit"
+
+/* A 409 with its reason: {"error": {"code": "conflict", "message", "reason", "field"?}}. The
+ * web app maps the reason, never the message. */
+static void conflict(struct gr_req *r, const char *reason, const char *field, const char *message)
+{
+    json_t *e = json_pack("{s:s, s:s, s:s}", "code", "conflict", "message", message, "reason",
+                          reason ? reason : GR_REASON_WRONG_STAGE);
+    if (field)
+        json_object_set_new(e, "field", json_string(field));
+    gr_reply_json(r, 409, json_pack("{s:o}", "error", e));
+}
 
 static const char *const proposer_kinds[] = {
     "resident", "party_org", "residents_committee", "owners_committee", "organisation",
@@ -59,14 +87,31 @@ static json_t *topic_json(const struct gr_topic *t)
                         t->tally_digest ? json_string(t->tally_digest) : json_null());
     json_object_set_new(o, "created_at", json_string(t->created_at));
     json_object_set_new(o, "updated_at", json_string(t->updated_at));
+    json_object_set_new(o, "case_id", t->case_id ? json_integer(t->case_id) : json_null());
     return o;
 }
 
-/* A topic is visible to those who see its scope, and to those inside it (a resident of a
- * grid sees the topics of the grid's community). */
+/* The organisations the caller holds a grant on (out has GR_MAX_GRANTS entries). */
+static size_t caller_orgs(const struct gr_req *r, int64_t *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->who.n_grants; i++)
+        if (r->who.grants[i].organisation_id)
+            out[n++] = r->who.grants[i].organisation_id;
+    return n;
+}
+
+/* A topic is visible to those who see its scope, to those inside it (a resident of a
+ * grid sees the topics of the grid's community), and to the accounts of the organisations
+ * it invites. */
 static bool topic_visible(struct gr_req *r, const struct gr_topic *t)
 {
     if (gr_access_allows(&r->who, GR_K_NODES, &t->anc, GR_ACT_READ))
+        return true;
+    int64_t orgs[GR_MAX_GRANTS];
+    size_t n_orgs = caller_orgs(r, orgs);
+    bool invited = false;
+    if (n_orgs && gr_store_topic_invites(r->st, t->id, orgs, n_orgs, &invited) == GR_OK && invited)
         return true;
     enum gr_level level =
         t->anc.id[GR_LEVEL_GRID] == t->scope_node_id ? GR_LEVEL_GRID : GR_LEVEL_COMMUNITY;
@@ -105,11 +150,102 @@ static bool is_staff(struct gr_req *r, const struct gr_topic *t)
     return gr_access_allows(&r->who, GR_K_NODES, &t->anc, GR_ACT_WRITE);
 }
 
+/* A list of distinct positive ids in member `name` of obj (absent: none), at most max, into
+ * out (max entries); or a 400 naming the member and false. */
+static bool id_list(struct gr_req *r, json_t *obj, const char *name, size_t max, int64_t *out,
+                    size_t *n)
+{
+    json_t *l = json_object_get(obj, name), *x;
+    size_t i;
+    *n = 0;
+    if (!l)
+        return true;
+    bool ok = json_is_array(l) && json_array_size(l) <= max;
+    json_array_foreach(l, i, x)
+    {
+        if (!ok)
+            break;
+        ok = json_is_integer(x) && json_integer_value(x) > 0;
+        for (size_t k = 0; ok && k < *n; k++)
+            ok = out[k] != json_integer_value(x);
+        if (ok)
+            out[(*n)++] = json_integer_value(x);
+    }
+    if (!ok) {
+        char why[96];
+        snprintf(why, sizeof(why), "must be a list of at most %zu distinct ids", max);
+        gr_reply_error(r, GR_EINVAL, name, why);
+    }
+    return ok;
+}
+
+/* May an organisation be invited to a topic with ancestors anc? One the caller sees, or
+ * one serving the topic's place from above (a district's department, a street's
+ * organisation): its node is the topic's scope or one of its ancestors. */
+static bool org_invitable(struct gr_req *r, int64_t org, const struct gr_anc *anc)
+{
+    struct gr_anc oa;
+    if (gr_store_anc(r->st, gr_kind_get(GR_K_ORGANISATIONS), org, &oa) != GR_OK)
+        return false;
+    if (gr_access_allows(&r->who, GR_K_ORGANISATIONS, &oa, GR_ACT_READ))
+        return true;
+    for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
+        if (oa.id[l] && oa.id[l] != anc->id[l])
+            return false;
+    return true;
+}
+
+/* Every id of orgs[0..n) may be invited to a topic with ancestors anc; else a 400. */
+static bool orgs_invitable(struct gr_req *r, const int64_t *orgs, size_t n,
+                           const struct gr_anc *anc, const char *field)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!org_invitable(r, orgs[i], anc)) {
+            gr_reply_error(r, GR_EINVAL, field, "names an organisation that cannot be invited");
+            return false;
+        }
+    return true;
+}
+
+/* The case a topic is raised from: it exists, the caller is staff of its community (or
+ * above), and it lies in the topic's community. Replies and returns false otherwise. */
+static bool case_link(struct gr_req *r, json_t *jc, const struct gr_anc *anc, int64_t *out)
+{
+    struct gr_case c;
+    if (!json_is_integer(jc) || json_integer_value(jc) <= 0 ||
+        gr_store_case_get(r->st, json_integer_value(jc), &c) != GR_OK) {
+        gr_reply_error(r, GR_EINVAL, "case_id", "refers to a record that does not exist");
+        return false;
+    }
+    if (!gr_access_allows(&r->who, GR_K_NODES, &c.anc, GR_ACT_WRITE)) {
+        if (gr_case_visible(&r->who, &c, gr_case_actor(r->st, &r->who, &c)))
+            gr_reply_error(r, GR_EFORBIDDEN, "case_id",
+                           "staff of the case's community raise a topic from it");
+        else
+            gr_reply_error(r, GR_EINVAL, "case_id", "refers to a record that does not exist");
+        return false;
+    }
+    if (c.anc.id[GR_LEVEL_COMMUNITY] != anc->id[GR_LEVEL_COMMUNITY]) {
+        gr_reply_error(r, GR_EINVAL, "case_id", "must be a case of the topic's community");
+        return false;
+    }
+    *out = c.id;
+    return true;
+}
+
 void gr_h_topics_create(struct gr_req *r)
 {
-    static const char *const allowed[] = {
-        "scope_node_id", "scope_building_id", "scope_unit_id",   "title", "body",
-        "category",      "proposer_kind",     "proposer_org_id", NULL};
+    static const char *const allowed[] = {"scope_node_id",
+                                          "scope_building_id",
+                                          "scope_unit_id",
+                                          "title",
+                                          "body",
+                                          "category",
+                                          "proposer_kind",
+                                          "proposer_org_id",
+                                          "case_id",
+                                          "invited_org_ids",
+                                          NULL};
     json_t *obj = gr_req_json(r);
     if (!obj)
         return;
@@ -117,6 +253,8 @@ void gr_h_topics_create(struct gr_req *r)
     memset(&t, 0, sizeof(t));
     json_t *jn = json_object_get(obj, "scope_node_id");
     struct gr_anc anc;
+    int64_t orgs[MAX_INVITED];
+    size_t n_orgs = 0;
     if (!gr_api_only(r, obj, allowed))
         goto out;
     if (!json_is_integer(jn)) {
@@ -155,12 +293,21 @@ void gr_h_topics_create(struct gr_req *r)
         !gr_api_text(r, obj, "category", false, 32, &t.category) ||
         !gr_api_text(r, obj, "proposer_kind", false, 32, &t.proposer_kind))
         goto out;
+    json_t *jc = json_object_get(obj, "case_id");
+    bool from_case = jc && !json_is_null(jc);
     if (!t.proposer_kind)
-        t.proposer_kind = "resident";
+        t.proposer_kind = from_case ? "case" : "resident";
     if (!gr_api_one_of(t.proposer_kind, proposer_kinds)) {
         gr_reply_error(r, GR_EINVAL, "proposer_kind",
                        "must be one of resident, party_org, residents_committee, "
                        "owners_committee, organisation, case");
+        goto out;
+    }
+    /* A topic raised from a case names it, and only such a topic does. */
+    if (from_case != (strcmp(t.proposer_kind, "case") == 0)) {
+        gr_reply_error(r, GR_EINVAL, from_case ? "proposer_kind" : "case_id",
+                       from_case ? "is case when the topic is raised from a case"
+                                 : "is required when the proposer is a case");
         goto out;
     }
     json_t *org = json_object_get(obj, "proposer_org_id");
@@ -175,10 +322,26 @@ void gr_h_topics_create(struct gr_req *r)
         }
         t.proposer_org_id = json_integer_value(org);
     }
+    if (!id_list(r, obj, "invited_org_ids", MAX_INVITED, orgs, &n_orgs) ||
+        !orgs_invitable(r, orgs, n_orgs, &anc, "invited_org_ids"))
+        goto out;
+    if (n_orgs && !gr_access_allows(&r->who, GR_K_NODES, &anc, GR_ACT_WRITE)) {
+        gr_reply_error(r, GR_EFORBIDDEN, "invited_org_ids",
+                       "staff of the community invite organisations");
+        goto out;
+    }
+    if (from_case && !case_link(r, jc, &anc, &t.case_id))
+        goto out;
     t.proposer_user_id = r->who.user_id;
     int64_t id = 0;
+    /* The proposer follows the topic from the start. */
     if (!(e = gr_store_begin(r->st))) {
-        e = gr_store_end(r->st, gr_store_topic_create(r->st, &t, &id));
+        e = gr_store_topic_create(r->st, &t, &id);
+        if (!e && n_orgs)
+            e = gr_store_topic_orgs_set(r->st, id, orgs, n_orgs, r->who.user_id);
+        if (!e)
+            e = gr_store_topic_follow(r->st, id, r->who.user_id, true);
+        e = gr_store_end(r->st, e);
     }
     if (e) {
         gr_reply_error(r, e, NULL, NULL);
@@ -224,13 +387,27 @@ void gr_h_topics_list(struct gr_req *r)
             if (anc.id[l] == scope)
                 q.under = (struct gr_scope){(enum gr_level)l, scope};
     }
-    const char *stage = gr_req_query(r, "stage");
-    if (stage && gr_stage_parse(stage) == GR_STAGE_NONE) {
+    struct gr_topic_filter f;
+    memset(&f, 0, sizeof(f));
+    f.stage = gr_req_query(r, "stage");
+    if (f.stage && gr_stage_parse(f.stage) == GR_STAGE_NONE) {
         gr_reply_error(r, GR_EINVAL, "stage", "is not a stage");
         return;
     }
-    /* Grants inside a community also see the community's own topics. */
-    int64_t also[GR_MAX_GRANTS];
+    /* The topics raised from a case the caller sees (the case page lists them). */
+    if (!gr_req_int(r, "case_id", 1, INT64_MAX, 0, &f.case_id))
+        return;
+    if (f.case_id) {
+        struct gr_case kc;
+        if (gr_store_case_get(r->st, f.case_id, &kc) != GR_OK ||
+            !gr_case_visible(&r->who, &kc, gr_case_actor(r->st, &r->who, &kc))) {
+            gr_reply_error(r, GR_ENOTFOUND, NULL, "no such case");
+            return;
+        }
+    }
+    /* Grants inside a community also see the community's own topics; organisation grants
+     * the topics that invite their organisation. */
+    int64_t also[GR_MAX_GRANTS], orgs[GR_MAX_GRANTS];
     size_t n_also = 0;
     for (size_t i = 0; i < r->who.n_grants; i++) {
         const struct gr_grant *g = &r->who.grants[i];
@@ -240,15 +417,34 @@ void gr_h_topics_list(struct gr_req *r)
             gr_store_anc(r->st, gr_kind_get(GR_K_NODES), g->node_id, &ga) == GR_OK)
             also[n_also++] = ga.id[GR_LEVEL_COMMUNITY];
     }
+    f.also = also;
+    f.n_also = n_also;
+    f.orgs = orgs;
+    f.n_orgs = caller_orgs(r, orgs);
     struct topics_ctx c = {json_array(), 0};
     bool more;
-    enum gr_err e = gr_store_topic_list(r->st, &q, also, n_also, stage, topic_row, &c, &more);
+    enum gr_err e = gr_store_topic_list(r->st, &q, &f, topic_row, &c, &more);
     if (e) {
         json_decref(c.items);
         gr_reply_error(r, e, NULL, NULL);
         return;
     }
     gr_reply_list(r, c.items, more, c.last);
+}
+
+static int id_row(void *ctx, int64_t id, const char *name)
+{
+    (void)name;
+    json_array_append_new(ctx, json_integer(id));
+    return 0;
+}
+
+/* Invited organisations are named to everyone who sees the topic: who was asked to take
+ * part is public, as the topic is. */
+static int org_row(void *ctx, int64_t id, const char *name)
+{
+    json_array_append_new(ctx, json_pack("{s:I, s:s}", "id", (json_int_t)id, "name", name));
+    return 0;
 }
 
 static int event_row(void *ctx, const struct gr_topic_event *e)
@@ -291,6 +487,19 @@ void gr_h_topics_get(struct gr_req *r)
     struct gr_vote_rule_row v;
     enum gr_err ve = gr_store_vote_rule_get(r->st, t.id, &v);
     json_object_set_new(o, "vote_rule", ve == GR_OK ? rule_json(&v) : json_null());
+    json_t *orgs = json_array(), *ids = json_array();
+    if (!e)
+        e = gr_store_topic_orgs(r->st, t.id, org_row, orgs);
+    for (size_t i = 0; i < json_array_size(orgs); i++)
+        json_array_append(ids, json_object_get(json_array_get(orgs, i), "id"));
+    json_object_set_new(o, "invited_org_ids", ids);
+    json_object_set_new(o, "invited_orgs", orgs);
+    int followers = 0;
+    bool following = false;
+    if (!e)
+        e = gr_store_topic_followers(r->st, t.id, r->who.user_id, &followers, &following);
+    json_object_set_new(o, "followers", json_integer(followers));
+    json_object_set_new(o, "following", json_boolean(following));
     if (!e)
         e = gr_api_topic_extras(r, t.id, o);
     if (e || (ve && ve != GR_ENOTFOUND)) {
@@ -414,7 +623,10 @@ void gr_h_topics_action(struct gr_req *r)
     e = gr_topic_check(&s, a, actor, reason != NULL, &move, &why);
     if (e) {
         gr_store_rollback(r->st);
-        gr_reply_error(r, e, e == GR_EINVAL ? "reason" : NULL, why);
+        if (e == GR_ECONFLICT)
+            conflict(r, gr_topic_conflict(&s, a), NULL, why);
+        else
+            gr_reply_error(r, e, e == GR_EINVAL ? "reason" : NULL, why);
         goto out;
     }
     char from[32];
@@ -452,22 +664,43 @@ void gr_h_topics_action(struct gr_req *r)
     goto out;
 fail:
     gr_store_rollback(r->st);
-    gr_reply_error(r, e, NULL, e == GR_ECONFLICT ? "the topic moved meanwhile" : NULL);
+    if (e == GR_ECONFLICT)
+        conflict(r, R_MOVED, NULL, "the topic moved meanwhile");
+    else
+        gr_reply_error(r, e, NULL, NULL);
 out:
     json_decref(obj);
 }
 
 /* ---- opinions ---- */
 
+/* Opinions as one caller sees them: authors' names in full for staff of the topic, for
+ * the author and for authors holding a public role; other residents' names masked. */
+struct opinions_ctx {
+    json_t *items;
+    int64_t me;
+    bool staff;
+};
+
 static int opinion_row(void *ctx, const struct gr_opinion *o)
 {
+    struct opinions_ctx *c = ctx;
     json_t *j = json_pack("{s:I, s:i, s:s, s:s, s:I, s:i, s:s, s:s}", "id", (json_int_t)o->id,
                           "depth", o->depth, "stance", o->stance, "body", o->hidden ? "" : o->body,
                           "author_user_id", (json_int_t)o->author_user_id, "version", o->version,
                           "created_at", o->created_at, "updated_at", o->updated_at);
     json_object_set_new(j, "parent_id", o->parent_id ? json_integer(o->parent_id) : json_null());
     json_object_set_new(j, "hidden", json_boolean(o->hidden));
-    json_array_append_new(ctx, j);
+    json_object_set_new(j, "meeting_id", o->meeting_id ? json_integer(o->meeting_id) : json_null());
+    const char *name = o->author_name ? o->author_name : "";
+    char masked[128];
+    bool full = c->staff || o->author_official || o->author_user_id == c->me;
+    if (!full)
+        gr_mask_name(name, strlen(name), masked, sizeof(masked));
+    json_object_set_new(j, "author_name", json_string(full ? name : masked));
+    json_object_set_new(j, "author_official", json_boolean(o->author_official));
+    json_object_set_new(j, "masked", json_boolean(!full));
+    json_array_append_new(c->items, j);
     return 0;
 }
 
@@ -499,10 +732,10 @@ static void reply_one(struct gr_req *r, enum gr_err e, json_t *items, int64_t id
     gr_reply_json(r, status, one);
 }
 
-static void reply_opinion(struct gr_req *r, int64_t topic, int64_t id, int status)
+static void reply_opinion(struct gr_req *r, const struct gr_topic *t, int64_t id, int status)
 {
-    json_t *all = json_array();
-    reply_one(r, gr_store_opinions(r->st, topic, opinion_row, all), all, id, status);
+    struct opinions_ctx c = {json_array(), r->who.user_id, is_staff(r, t)};
+    reply_one(r, gr_store_opinions(r->st, t->id, opinion_row, &c), c.items, id, status);
 }
 
 void gr_h_opinions_list(struct gr_req *r)
@@ -510,13 +743,13 @@ void gr_h_opinions_list(struct gr_req *r)
     struct gr_topic t;
     if (!load_topic(r, &t))
         return;
-    json_t *items = json_array();
-    reply_all(r, gr_store_opinions(r->st, t.id, opinion_row, items), items);
+    struct opinions_ctx c = {json_array(), r->who.user_id, is_staff(r, &t)};
+    reply_all(r, gr_store_opinions(r->st, t.id, opinion_row, &c), c.items);
 }
 
 void gr_h_opinions_create(struct gr_req *r)
 {
-    static const char *const allowed[] = {"body", "stance", "parent_id", NULL};
+    static const char *const allowed[] = {"body", "stance", "parent_id", "meeting_id", NULL};
     static const char *const stances[] = {"for", "against", "neutral", NULL};
     struct gr_topic t;
     if (!load_topic(r, &t))
@@ -541,9 +774,19 @@ void gr_h_opinions_create(struct gr_req *r)
         }
         o.parent_id = json_integer_value(p);
     }
+    /* What someone said at a meeting of the topic (meetings are held while deliberating). */
+    json_t *jm = json_object_get(obj, "meeting_id");
+    if (jm && !json_is_null(jm)) {
+        if (!json_is_integer(jm) || json_integer_value(jm) <= 0 ||
+            gr_store_meeting_get(r->st, t.id, json_integer_value(jm)) != GR_OK) {
+            gr_reply_error(r, GR_EINVAL, "meeting_id", "is not a meeting of this topic");
+            goto out;
+        }
+        o.meeting_id = json_integer_value(jm);
+    }
     if (!gr_topic_opinions_open(gr_stage_parse(t.stage))) {
-        gr_reply_error(r, GR_ECONFLICT, NULL,
-                       "opinions are taken while collecting opinions and deliberating");
+        conflict(r, GR_REASON_WRONG_STAGE, NULL,
+                 "opinions are taken while collecting opinions and deliberating");
         goto out;
     }
     o.topic_id = t.id;
@@ -565,7 +808,7 @@ void gr_h_opinions_create(struct gr_req *r)
         gr_reply_error(r, e, NULL, NULL);
         goto out;
     }
-    reply_opinion(r, t.id, id, 201); /* as stored: its depth and times */
+    reply_opinion(r, &t, id, 201); /* as stored: its depth and times */
 out:
     json_decref(obj);
 }
@@ -581,8 +824,30 @@ static int meeting_row(void *ctx, const struct gr_meeting *m)
     json_object_set_new(j, "participants",
                         m->participants ? json_string(m->participants) : json_null());
     json_object_set_new(j, "attendance", json_integer(m->attendance));
+    json_object_set_new(j, "attendee_user_ids", json_array());
+    json_object_set_new(j, "attendee_resident_ids", json_array());
     json_array_append_new(ctx, j);
     return 0;
+}
+
+/* An attendee goes to the lists of their meeting (the meetings are in ctx). */
+static int attendee_row(void *ctx, int64_t meeting, int64_t user, int64_t resident)
+{
+    for (size_t i = 0; i < json_array_size(ctx); i++) {
+        json_t *m = json_array_get(ctx, i);
+        if (json_integer_value(json_object_get(m, "id")) == meeting)
+            json_array_append_new(
+                json_object_get(m, user ? "attendee_user_ids" : "attendee_resident_ids"),
+                json_integer(user ? user : resident));
+    }
+    return 0;
+}
+
+/* The meetings of a topic with their attendees. */
+static enum gr_err meetings_of(struct gr_req *r, int64_t topic, json_t *items)
+{
+    enum gr_err e = gr_store_meetings(r->st, topic, meeting_row, items);
+    return e ? e : gr_store_meeting_attendees(r->st, topic, attendee_row, items);
 }
 
 void gr_h_meetings_list(struct gr_req *r)
@@ -591,13 +856,53 @@ void gr_h_meetings_list(struct gr_req *r)
     if (!load_topic(r, &t))
         return;
     json_t *items = json_array();
-    reply_all(r, gr_store_meetings(r->st, t.id, meeting_row, items), items);
+    reply_all(r, meetings_of(r, t.id, items), items);
+}
+
+/* Who attended, from obj's members `users` and `residents` (absent: none): accounts that
+ * exist, residents of the topic's scope. Replies and returns false on bad input. */
+struct attendees {
+    int64_t users[MAX_ATTENDEES], residents[MAX_ATTENDEES];
+    size_t n_users, n_residents;
+};
+
+static bool parse_attendees(struct gr_req *r, const struct gr_topic *t, json_t *obj,
+                            const char *users, const char *residents, struct attendees *a)
+{
+    if (!id_list(r, obj, users, MAX_ATTENDEES, a->users, &a->n_users) ||
+        !id_list(r, obj, residents, MAX_ATTENDEES, a->residents, &a->n_residents))
+        return false;
+    for (size_t i = 0; i < a->n_users; i++) {
+        struct gr_user u;
+        if (gr_store_user_get(r->st, a->users[i], &u) != GR_OK) {
+            gr_reply_error(r, GR_EINVAL, users, "names an account that does not exist");
+            return false;
+        }
+    }
+    enum gr_level level =
+        t->anc.id[GR_LEVEL_GRID] == t->scope_node_id ? GR_LEVEL_GRID : GR_LEVEL_COMMUNITY;
+    for (size_t i = 0; i < a->n_residents; i++) {
+        struct gr_anc ra;
+        if (gr_store_anc(r->st, gr_kind_get(GR_K_RESIDENTS), a->residents[i], &ra) != GR_OK ||
+            ra.id[level] != t->scope_node_id) {
+            gr_reply_error(r, GR_EINVAL, residents, "names a resident outside the topic's scope");
+            return false;
+        }
+    }
+    return true;
 }
 
 void gr_h_meetings_create(struct gr_req *r)
 {
-    static const char *const allowed[] = {"held_at",      "place",      "agenda", "minutes",
-                                          "participants", "attendance", NULL};
+    static const char *const allowed[] = {"held_at",
+                                          "place",
+                                          "agenda",
+                                          "minutes",
+                                          "participants",
+                                          "attendance",
+                                          "attendee_user_ids",
+                                          "attendee_resident_ids",
+                                          NULL};
     struct gr_topic t;
     if (!load_topic(r, &t))
         return;
@@ -606,6 +911,7 @@ void gr_h_meetings_create(struct gr_req *r)
         return;
     struct gr_meeting m;
     memset(&m, 0, sizeof(m));
+    struct attendees *a = gr_arena_alloc(&r->arena, sizeof(*a));
     int64_t when;
     if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "held_at", true, 20, &m.held_at) ||
         !gr_api_text(r, obj, "place", true, 100, &m.place) ||
@@ -623,29 +929,71 @@ void gr_h_meetings_create(struct gr_req *r)
         gr_reply_error(r, GR_EINVAL, "attendance", "must be an integer from 0 to 100000");
         goto out;
     }
-    m.attendance = att ? json_integer_value(att) : 0;
+    if (!parse_attendees(r, &t, obj, "attendee_user_ids", "attendee_resident_ids", a))
+        goto out;
+    /* Without a head count, the people recorded are the count. */
+    m.attendance = att ? json_integer_value(att) : (int64_t)(a->n_users + a->n_residents);
     if (!is_staff(r, &t)) {
         gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community record meetings");
         goto out;
     }
     if (!gr_topic_meetings_open(gr_stage_parse(t.stage))) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "meetings are held while deliberating");
+        conflict(r, GR_REASON_WRONG_STAGE, NULL, "meetings are held while deliberating");
         goto out;
     }
     m.topic_id = t.id;
     m.created_by = r->who.user_id;
-    int64_t id;
-    enum gr_err e = gr_store_meeting_add(r->st, &m, &id);
-    if (e) {
-        gr_reply_error(r, e, NULL, NULL);
+    int64_t id = 0;
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e) {
+        e = gr_store_meeting_add(r->st, &m, &id);
+        if (!e)
+            e = gr_store_meeting_attendees_set(r->st, id, a->users, a->n_users, a->residents,
+                                               a->n_residents);
+        e = gr_store_end(r->st, e);
+    }
+    json_t *items = json_array();
+    if (!e)
+        e = meetings_of(r, t.id, items);
+    reply_one(r, e, items, id, 201);
+out:
+    json_decref(obj);
+}
+
+void gr_h_meeting_attendees_put(struct gr_req *r)
+{
+    static const char *const allowed[] = {"user_ids", "resident_ids", NULL};
+    struct gr_topic t;
+    int64_t mid;
+    if (!load_topic(r, &t) || !gr_req_id(r, 1, &mid))
+        return;
+    if (gr_store_meeting_get(r->st, t.id, mid) != GR_OK) {
+        gr_reply_error(r, GR_ENOTFOUND, NULL, "no such meeting of this topic");
+        return;
+    }
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    struct attendees *a = gr_arena_alloc(&r->arena, sizeof(*a));
+    if (!gr_api_only(r, obj, allowed) ||
+        !parse_attendees(r, &t, obj, "user_ids", "resident_ids", a))
+        goto out;
+    if (!is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community record attendance");
         goto out;
     }
-    json_t *one = json_array();
-    m.id = id;
-    meeting_row(one, &m);
-    json_t *j = json_incref(json_array_get(one, 0));
-    json_decref(one);
-    gr_reply_json(r, 201, j);
+    if (!gr_topic_meetings_open(gr_stage_parse(t.stage))) {
+        conflict(r, GR_REASON_WRONG_STAGE, NULL, "attendance is recorded while deliberating");
+        goto out;
+    }
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e)
+        e = gr_store_end(r->st, gr_store_meeting_attendees_set(r->st, mid, a->users, a->n_users,
+                                                               a->residents, a->n_residents));
+    json_t *items = json_array();
+    if (!e)
+        e = meetings_of(r, t.id, items);
+    reply_one(r, e, items, mid, 200);
 out:
     json_decref(obj);
 }
@@ -680,7 +1028,7 @@ void gr_h_vote_rule_put(struct gr_req *r)
     }
     enum gr_stage stage = gr_stage_parse(t.stage);
     if (stage != GR_STAGE_COLLECTING && stage != GR_STAGE_DELIBERATING) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "the vote rule is set before voting opens");
+        conflict(r, GR_REASON_WRONG_STAGE, NULL, "the vote rule is set before voting opens");
         goto out;
     }
     struct gr_vote_rule rule;
@@ -888,11 +1236,12 @@ static enum gr_err vote_write(struct gr_req *r, void *arg)
                                j->paper ? "paper" : "online", j->user,
                                j->allow_change && !j->paper);
     if (e == GR_ECONFLICT) {
-        gr_reply_error(r, e, NULL,
-                       gr_stage_parse(t.stage) != GR_STAGE_VOTING
-                           ? "the topic is not in its voting stage"
-                       : j->allow_change && !j->paper ? "this ballot was entered on paper"
-                                                      : "this voter has voted already");
+        if (gr_stage_parse(t.stage) != GR_STAGE_VOTING)
+            conflict(r, GR_REASON_WRONG_STAGE, NULL, "the topic is not in its voting stage");
+        else if (j->allow_change && !j->paper)
+            conflict(r, R_PAPER, NULL, "this ballot was entered on paper");
+        else
+            conflict(r, R_VOTED, NULL, "this voter has voted already");
         return e;
     }
     if (e) {
@@ -949,7 +1298,7 @@ void gr_h_votes_create(struct gr_req *r)
         ch[n++] = (int)json_integer_value(o);
     }
     if (gr_stage_parse(t.stage) != GR_STAGE_VOTING) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "the topic is not in its voting stage");
+        conflict(r, GR_REASON_WRONG_STAGE, NULL, "the topic is not in its voting stage");
         goto out;
     }
     if ((e = gr_store_vote_rule_get(r->st, t.id, &v))) {
@@ -958,7 +1307,7 @@ void gr_h_votes_create(struct gr_req *r)
     }
     rule_from_row(&v, &rule);
     if (!gr_vote_open(&rule, (int64_t)time(NULL))) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "voting is not open now");
+        conflict(r, R_WINDOW, NULL, "voting is not open now");
         goto out;
     }
     const char *why = NULL;
@@ -1136,10 +1485,15 @@ void gr_h_decision_put(struct gr_req *r)
         goto out;
     }
     if (gr_stage_parse(t.stage) != GR_STAGE_DECIDED || t.passed != 1) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "a decision is recorded for a topic that passed");
+        conflict(r,
+                 gr_stage_parse(t.stage) != GR_STAGE_DECIDED ? GR_REASON_WRONG_STAGE : R_NOT_PASSED,
+                 NULL, "a decision is recorded for a topic that passed");
         goto out;
     }
-    enum gr_err e = gr_store_topic_decide(r->st, t.id, text, org, person, r->who.user_id);
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e)
+        e = gr_store_end(r->st,
+                         gr_store_topic_decide(r->st, t.id, text, org, person, r->who.user_id));
     if (!e)
         e = gr_store_topic_get(r->st, t.id, &t);
     if (e) {
@@ -1158,6 +1512,7 @@ static int item_row(void *ctx, const struct gr_topic_item *it)
     json_t *o = json_pack("{s:I, s:s, s:i, s:s}", "id", (json_int_t)it->id, "title", it->title,
                           "progress", it->progress, "updated_at", it->updated_at);
     json_object_set_new(o, "due_on", it->due_on ? json_string(it->due_on) : json_null());
+    json_object_set_new(o, "photos", json_array());
     json_array_append_new(ctx, o);
     return 0;
 }
@@ -1173,12 +1528,46 @@ static int objection_row(void *ctx, const struct gr_objection *ob)
     return 0;
 }
 
-/* Items, their mean progress and the objections, added to a topic's answer. */
+static json_t *photo_json(const struct gr_topic_photo *p)
+{
+    char url[48];
+    snprintf(url, sizeof(url), "/api/v1/photos/%lld", (long long)p->id);
+    json_t *o =
+        json_pack("{s:I, s:s, s:I, s:s, s:o}", "id", (json_int_t)p->id, "mime", p->mime, "size",
+                  (json_int_t)p->size, "url", url, "created_at", gr_api_time(p->created_at));
+    json_object_set_new(o, "item_id", p->item_id ? json_integer(p->item_id) : json_null());
+    return o;
+}
+
+/* The photos of a topic go to its "photos" (item_id 0) or to the "photos" of their item. */
+struct photos_ctx {
+    json_t *topic, *items;
+};
+
+static int photo_row(void *ctx, const struct gr_topic_photo *p)
+{
+    struct photos_ctx *c = ctx;
+    json_t *dest = c->topic;
+    for (size_t i = 0; p->item_id && i < json_array_size(c->items); i++) {
+        json_t *x = json_array_get(c->items, i);
+        if (json_integer_value(json_object_get(x, "id")) == p->item_id)
+            dest = json_object_get(x, "photos");
+    }
+    json_array_append_new(dest, photo_json(p));
+    return 0;
+}
+
+/* Items (with their photos), their mean progress, the topic's own photos and the
+ * objections, added to a topic's answer. */
 enum gr_err gr_api_topic_extras(struct gr_req *r, int64_t topic, json_t *o)
 {
-    json_t *items = json_array(), *objections = json_array();
+    json_t *items = json_array(), *objections = json_array(), *photos = json_array();
     int open = 0;
     enum gr_err e = gr_store_items(r->st, topic, item_row, items);
+    struct photos_ctx pc = {photos, items};
+    if (!e)
+        e = gr_store_topic_photos(r->st, topic, photo_row, &pc);
+    json_object_set_new(o, "photos", photos);
     if (!e)
         e = gr_store_objections(r->st, topic, objection_row, objections, &open);
     int64_t sum = 0;
@@ -1216,7 +1605,7 @@ void gr_h_items_create(struct gr_req *r)
         goto out;
     }
     if (gr_stage_parse(t.stage) != GR_STAGE_IMPLEMENTING) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "items are planned while implementing");
+        conflict(r, GR_REASON_WRONG_STAGE, NULL, "items are planned while implementing");
         goto out;
     }
     int64_t id;
@@ -1252,7 +1641,7 @@ void gr_h_items_update(struct gr_req *r)
         goto out;
     }
     if (gr_stage_parse(t.stage) != GR_STAGE_IMPLEMENTING) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "progress is reported while implementing");
+        conflict(r, GR_REASON_WRONG_STAGE, NULL, "progress is reported while implementing");
         goto out;
     }
     enum gr_err e = gr_store_begin(r->st);
@@ -1290,7 +1679,9 @@ void gr_h_objections_create(struct gr_req *r)
         goto out;
     if (gr_stage_parse(t.stage) != GR_STAGE_NOTICE ||
         (t.notice_ends_at && (int64_t)time(NULL) >= t.notice_ends_at)) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "objections are raised during the public notice");
+        conflict(r,
+                 gr_stage_parse(t.stage) != GR_STAGE_NOTICE ? GR_REASON_WRONG_STAGE : R_NOTICE_OVER,
+                 NULL, "objections are raised during the public notice");
         goto out;
     }
     int64_t id;
@@ -1323,15 +1714,16 @@ void gr_h_objections_answer(struct gr_req *r)
         goto out;
     }
     if (gr_stage_parse(t.stage) != GR_STAGE_NOTICE) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "objections are answered during the notice");
+        conflict(r, GR_REASON_WRONG_STAGE, NULL, "objections are answered during the notice");
         goto out;
     }
     enum gr_err e = gr_store_objection_answer(r->st, t.id, oid, r->who.user_id, answer);
+    if (e == GR_ECONFLICT) {
+        conflict(r, R_ANSWERED, NULL, "this objection has an answer already");
+        goto out;
+    }
     if (e) {
-        gr_reply_error(r, e, NULL,
-                       e == GR_ENOTFOUND   ? "no such objection of this topic"
-                       : e == GR_ECONFLICT ? "this objection has an answer already"
-                                           : NULL);
+        gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no such objection of this topic" : NULL);
         goto out;
     }
     gr_reply_json(r, 200, json_pack("{s:I, s:s}", "id", (json_int_t)oid, "answer", answer));
@@ -1357,7 +1749,7 @@ void gr_h_opinions_edit(struct gr_req *r)
     if (!gr_api_only(r, obj, allowed) || !gr_api_text(r, obj, "body", true, 2000, &body))
         goto out;
     if (!gr_topic_opinions_open(gr_stage_parse(t.stage))) {
-        gr_reply_error(r, GR_ECONFLICT, NULL, "opinions are edited while they are taken");
+        conflict(r, GR_REASON_WRONG_STAGE, NULL, "opinions are edited while they are taken");
         goto out;
     }
     enum gr_err e = gr_store_begin(r->st);
@@ -1368,7 +1760,7 @@ void gr_h_opinions_edit(struct gr_req *r)
         gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no opinion of yours by that id" : NULL);
         goto out;
     }
-    reply_opinion(r, t.id, oid, 200);
+    reply_opinion(r, &t, oid, 200);
 out:
     json_decref(obj);
 }
@@ -1392,11 +1784,12 @@ void gr_h_opinions_report(struct gr_req *r)
         e = gr_store_end(r->st, gr_store_opinion_report(r->st, t.id, oid, r->who.user_id, reason,
                                                         REPORTS_TO_HIDE, &hidden));
     }
+    if (e == GR_ECONFLICT) {
+        conflict(r, R_REPORTED, NULL, "you reported this opinion already");
+        goto out;
+    }
     if (e) {
-        gr_reply_error(r, e, NULL,
-                       e == GR_ECONFLICT   ? "you reported this opinion already"
-                       : e == GR_ENOTFOUND ? "no such opinion of this topic"
-                                           : NULL);
+        gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no such opinion of this topic" : NULL);
         goto out;
     }
     gr_reply_json(r, 201, json_pack("{s:b}", "hidden", hidden));
@@ -1435,7 +1828,7 @@ void gr_h_opinions_moderate(struct gr_req *r)
         gr_reply_error(r, e, NULL, e == GR_ENOTFOUND ? "no such opinion of this topic" : NULL);
         goto out;
     }
-    reply_opinion(r, t.id, oid, 200);
+    reply_opinion(r, &t, oid, 200);
 out:
     json_decref(obj);
 }
@@ -1446,6 +1839,8 @@ static int participation_row(void *ctx, const struct gr_participation *p)
                           (json_int_t)p->topic_id, "topic_title", p->topic_title, "at", p->at);
     if (p->channel)
         json_object_set_new(o, "channel", json_string(p->channel));
+    if (p->meeting_id)
+        json_object_set_new(o, "meeting_id", json_integer(p->meeting_id));
     json_array_append_new(ctx, o);
     return 0;
 }
@@ -1487,4 +1882,158 @@ void gr_h_household_participation(struct gr_req *r)
     if (!gr_req_id(r, 0, &id) || !gr_api_visible(r, gr_kind_get(GR_K_HOUSEHOLDS), id, &anc))
         return;
     reply_participation(r, 0, id);
+}
+
+/* ---- invited organisations, followers, photos ---- */
+
+void gr_h_topic_orgs_put(struct gr_req *r)
+{
+    static const char *const allowed[] = {"organisation_ids", NULL};
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    json_t *obj = gr_req_json(r);
+    if (!obj)
+        return;
+    int64_t orgs[MAX_INVITED];
+    size_t n = 0;
+    if (!gr_api_only(r, obj, allowed))
+        goto out;
+    if (!json_is_array(json_object_get(obj, "organisation_ids"))) {
+        gr_reply_error(r, GR_EINVAL, "organisation_ids", "is required: a list of ids");
+        goto out;
+    }
+    if (!id_list(r, obj, "organisation_ids", MAX_INVITED, orgs, &n) ||
+        !orgs_invitable(r, orgs, n, &t.anc, "organisation_ids"))
+        goto out;
+    if (!is_staff(r, &t)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL, "staff of the community invite organisations");
+        goto out;
+    }
+    /* Invited to give opinions: until voting starts. */
+    enum gr_stage stage = gr_stage_parse(t.stage);
+    if (stage != GR_STAGE_PROPOSED && stage != GR_STAGE_COLLECTING &&
+        stage != GR_STAGE_DELIBERATING) {
+        conflict(r, GR_REASON_WRONG_STAGE, NULL, "organisations are invited before voting starts");
+        goto out;
+    }
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e)
+        e = gr_store_end(r->st, gr_store_topic_orgs_set(r->st, t.id, orgs, n, r->who.user_id));
+    json_t *list = json_array();
+    if (!e)
+        e = gr_store_topic_orgs(r->st, t.id, id_row, list);
+    if (e) {
+        json_decref(list);
+        gr_reply_error(r, e, NULL, NULL);
+        goto out;
+    }
+    gr_reply_json(r, 200, json_pack("{s:o}", "organisation_ids", list));
+out:
+    json_decref(obj);
+}
+
+void gr_h_topic_follow(struct gr_req *r)
+{
+    struct gr_topic t;
+    if (!load_topic(r, &t))
+        return;
+    bool on = r->method == GR_POST;
+    int count = 0;
+    bool following = false;
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e)
+        e = gr_store_end(r->st, gr_store_topic_follow(r->st, t.id, r->who.user_id, on));
+    if (!e)
+        e = gr_store_topic_followers(r->st, t.id, r->who.user_id, &count, &following);
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    gr_reply_json(r, 200, json_pack("{s:b, s:i}", "following", following, "followers", count));
+}
+
+static const char *image_type(const unsigned char *b, size_t n)
+{
+    if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
+        return "image/jpeg";
+    if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
+        return "image/png";
+    return NULL;
+}
+
+void gr_h_topic_photos_add(struct gr_req *r)
+{
+    struct gr_topic t;
+    int64_t item;
+    if (!load_topic(r, &t) || !gr_req_int(r, "item_id", 1, INT64_MAX, 0, &item))
+        return;
+    if (item && gr_store_item_get(r->st, t.id, item) != GR_OK) {
+        gr_reply_error(r, GR_ENOTFOUND, NULL, "no such item of this topic");
+        return;
+    }
+    const char *ct = gr_req_header(r, "Content-Type");
+    const char *mime = image_type((const unsigned char *)r->body.data, r->body.len);
+    if (!r->body.len) {
+        gr_reply_error(r, GR_EINVAL, "photo", "the body must be the image's bytes");
+        return;
+    }
+    if (r->body.len > GR_PHOTO_MAX) {
+        gr_reply_error(r, GR_ETOOBIG, "photo", "a photo may be at most 4 MiB");
+        return;
+    }
+    if (!mime || (ct && strncmp(ct, mime, strlen(mime)) != 0)) {
+        gr_reply_error(r, GR_EINVAL, "photo", "must be a JPEG or PNG image, sent as such");
+        return;
+    }
+    /* The topic's own photos: its proposer and staff; an item's: staff. */
+    bool staff = is_staff(r, &t);
+    if (!staff && (item || t.proposer_user_id != r->who.user_id)) {
+        gr_reply_error(r, GR_EFORBIDDEN, NULL,
+                       item ? "staff of the community add photos of the implementation"
+                            : "the proposer and staff of the community add photos of a topic");
+        return;
+    }
+    enum gr_stage stage = gr_stage_parse(t.stage);
+    bool open = item ? stage == GR_STAGE_IMPLEMENTING || stage == GR_STAGE_NOTICE
+                     : stage >= GR_STAGE_PROPOSED && stage < GR_STAGE_CLOSED;
+    if (!open) {
+        conflict(r, GR_REASON_WRONG_STAGE, NULL,
+                 item ? "photos of the implementation are added while implementing or under notice"
+                      : "photos are added to a topic that is still open");
+        return;
+    }
+    char sha[65];
+    gr_sha256_hex(r->body.data, r->body.len, sha);
+    struct gr_topic_photo p = {.topic_id = t.id,
+                               .item_id = item,
+                               .uploaded_by = r->who.user_id,
+                               .created_at = (int64_t)time(NULL),
+                               .size = (int64_t)r->body.len,
+                               .mime = mime,
+                               .sha256 = sha,
+                               .bytes = r->body.data};
+    int64_t id = 0;
+    enum gr_err e = gr_store_begin(r->st);
+    if (!e)
+        e = gr_store_end(r->st, gr_store_topic_photo_add(r->st, &p, MAX_TOPIC_PHOTOS, &id));
+    if (e == GR_ECONFLICT) {
+        conflict(r, R_PHOTOS, "photo",
+                 item ? "an item holds at most 9 photos" : "a topic holds at most 9 photos");
+        return;
+    }
+    if (e) {
+        gr_reply_error(r, e, NULL, NULL);
+        return;
+    }
+    p.id = id;
+    gr_reply_json(r, 201, photo_json(&p));
+}
+
+bool gr_api_topic_photo_visible(struct gr_req *r, int64_t photo_id)
+{
+    int64_t topic = 0;
+    struct gr_topic t;
+    return r->authed && gr_store_photo_topic(r->st, photo_id, &topic) == GR_OK && topic &&
+           gr_store_topic_get(r->st, topic, &t) == GR_OK && topic_visible(r, &t);
 }

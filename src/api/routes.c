@@ -7,6 +7,7 @@
 #define GETH GR_GET | GR_HEAD
 #define BOUNDARY_LIMIT (8u << 20)
 #define PHOTO_LIMIT (GR_PHOTO_MAX + 4096)
+#define CSV_LIMIT (8u << 20) /* a responsibility list as CSV */
 
 const struct gr_route gr_routes[] = {
     {GETH, "/healthz", gr_h_health, GR_AUTH_NONE, 0},
@@ -50,6 +51,11 @@ const struct gr_route gr_routes[] = {
     {GR_PATCH, "/api/v1/topics/{}/opinions/{}", gr_h_opinions_edit, GR_AUTH_USER, 0},
     {GR_POST, "/api/v1/topics/{}/opinions/{}/reports", gr_h_opinions_report, GR_AUTH_USER, 0},
     {GR_POST, "/api/v1/topics/{}/opinions/{}/moderation", gr_h_opinions_moderate, GR_AUTH_USER, 0},
+    {GR_PUT, "/api/v1/topics/{}/meetings/{}/attendees", gr_h_meeting_attendees_put, GR_AUTH_USER,
+     0},
+    {GR_PUT, "/api/v1/topics/{}/organisations", gr_h_topic_orgs_put, GR_AUTH_USER, 0},
+    {GR_POST | GR_DELETE, "/api/v1/topics/{}/follow", gr_h_topic_follow, GR_AUTH_USER, 0},
+    {GR_POST, "/api/v1/topics/{}/photos", gr_h_topic_photos_add, GR_AUTH_USER, PHOTO_LIMIT},
     {GETH, "/api/v1/users/{}/participation", gr_h_user_participation, GR_AUTH_USER, 0},
     {GETH, "/api/v1/households/{}/participation", gr_h_household_participation, GR_AUTH_USER, 0},
     {GETH, "/api/v1/categories", gr_h_categories_list, GR_AUTH_NONE, 0},
@@ -60,6 +66,8 @@ const struct gr_route gr_routes[] = {
     {GR_PUT, "/api/v1/matter-lists/{}/matters/{}", gr_h_matter_put, GR_AUTH_USER, 0},
     {GR_DELETE, "/api/v1/matter-lists/{}/matters/{}", gr_h_matter_delete, GR_AUTH_USER, 0},
     {GR_POST, "/api/v1/matter-lists/{}/publish", gr_h_matter_lists_publish, GR_AUTH_USER, 0},
+    {GETH, "/api/v1/matter-lists/{}/matters.csv", gr_h_matters_csv_get, GR_AUTH_USER, 0},
+    {GR_PUT, "/api/v1/matter-lists/{}/matters.csv", gr_h_matters_csv_put, GR_AUTH_USER, CSV_LIMIT},
     {GETH, "/api/v1/calendar", gr_h_calendar_get, GR_AUTH_NONE, 0},
     {GR_PUT, "/api/v1/calendar/{}", gr_h_calendar_put, GR_AUTH_USER, 0},
     {GR_DELETE, "/api/v1/calendar/{}", gr_h_calendar_delete, GR_AUTH_USER, 0},

@@ -33,6 +33,10 @@ void gr_cli_progress_end(void);
 /* Parse a positive integer option; prints and returns false when invalid. */
 bool gr_cli_int(const char *opt, const char *value, int64_t lo, int64_t hi, int64_t *out);
 
+/* A moment in ISO 8601, "YYYY-MM-DDTHH:MM:SS" then "Z", "+HH:MM", "-HH:MM" or nothing
+ * (the city's time, +08:00), to Unix seconds; false when s is not one. */
+bool gr_cli_time(const char *s, int64_t *out);
+
 int gr_cmd_init(int argc, char **argv);
 int gr_cmd_demo(int argc, char **argv);
 int gr_cmd_serve(int argc, char **argv);

@@ -29,7 +29,7 @@ struct gr_cli_demo_who {
  * now, so that a year of history routes under it. Prints what went wrong. */
 enum gr_err gr_cli_demo_catalogue(struct gr_store *st, int64_t admin, int64_t now);
 
-/* n_cases cases over the year before now, deterministic for seed (relative to now), with
+/* n_cases cases over the year before now, deterministic for seed and now, with
  * their events; some open ones in the inboxes of the grid and department logins. Written in
  * bulk mode: the caller recounts the figures. *n_open counts those still open. */
 enum gr_err gr_cli_demo_cases(struct gr_store *st, const struct gr_cli_demo_who *who, uint64_t seed,

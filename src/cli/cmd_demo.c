@@ -25,7 +25,7 @@ static const char help[] =
     "  --scale city    ~30,000 grids, ~3.5 million households, ~10 million residents\n"
     "  --seed N        the same seed gives the same city (default 1)\n"
     "  --cases N       N cases over the past year, in every status (default 2000 for small,\n"
-    "                  0 for city); the same seed gives the same cases relative to now\n"
+    "                  0 for city), up to now: the same seed and moment give the same cases\n"
     "  --admin-password PW  password of `admin` (default admin-pass-2026)\n"
     "  --demo-password PW   password of every demo login (default demo-pass-2026)\n";
 

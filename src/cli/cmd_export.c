@@ -1,25 +1,31 @@
 /*
  * cmd_export.c - `grassroots export`: a network table as CSV, or boundaries as GeoJSON,
- * for the whole city or a subtree, in a form `grassroots import` takes back unchanged.
+ * for the whole city or a subtree; or a version of the responsibility list as CSV; in a
+ * form `grassroots import` takes back unchanged.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "../api/matters_csv.h"
 #include "../base/csv.h"
 #include "../store/store.h"
 #include "cli.h"
 
 static const char help[] =
-    "usage: grassroots export --db FILE KIND [--node ID] [--out FILE]\n"
+    "usage: grassroots export --db FILE KIND [--node ID] [--version N] [--out FILE]\n"
     "\n"
     "Write KIND as UTF-8 CSV with a header row (or, for KIND boundaries, a GeoJSON\n"
     "FeatureCollection) to standard output or --out FILE.\n"
     "KIND: nodes, buildings, units, households, residents, party_orgs, party_members, posts,\n"
-    "      member_households, organisations, cobuild_links, boundaries\n"
-    "  --node ID   only the subtree of this node (for nodes: with the node's ancestors, so\n"
-    "              that the file imports into an empty database)\n";
+    "      member_households, organisations, cobuild_links, boundaries, matters\n"
+    "  --node ID     only the subtree of this node (for nodes: with the node's ancestors, so\n"
+    "                that the file imports into an empty database)\n"
+    "  --version N   matters: this version of the responsibility list, a draft too (default:\n"
+    "                the version in effect now), one matter a row by code with the columns\n"
+    "                `import matters` takes\n";
 
 static void put_real(struct gr_buf *b, double d, bool first)
 {
@@ -118,11 +124,56 @@ static enum gr_level level_of(const struct gr_anc *anc, int64_t id)
     return GR_LEVEL_NONE;
 }
 
+/* A version of the responsibility list (0: the one in effect now) to outpath (NULL: standard
+ * output), opened only once the list is read. */
+static int export_matters(struct gr_store *st, int version, const char *outpath)
+{
+    enum gr_err e = GR_OK;
+    bool draft;
+    if (!version && (e = gr_store_matter_current(st, (int64_t)time(NULL), &version))) {
+        fprintf(stderr, "grassroots export: %s\n",
+                e == GR_ENOTFOUND ? "no responsibility list is in effect; name a version with "
+                                    "--version"
+                                  : gr_store_errmsg(st));
+        return GR_EXIT_FAIL;
+    }
+    if ((e = gr_matters_csv_status(st, version, &draft))) {
+        fprintf(stderr, "grassroots export: --version %d: %s\n", version,
+                e == GR_ENOTFOUND ? "no such version of the responsibility list"
+                                  : gr_store_errmsg(st));
+        return GR_EXIT_FAIL;
+    }
+    struct gr_buf b;
+    gr_buf_init(&b, (size_t)256 << 20);
+    size_t rows = 0;
+    if ((e = gr_matters_csv_write(st, version, &b, &rows))) {
+        fprintf(stderr, "grassroots export: failed: %s\n", gr_store_errmsg(st));
+        gr_buf_cleanup(&b);
+        return GR_EXIT_FAIL;
+    }
+    FILE *out = outpath ? fopen(outpath, "w") : stdout;
+    bool failed = !out || fwrite(b.data, 1, b.len, out) != b.len;
+    if (out && outpath && fclose(out) != 0)
+        failed = true;
+    gr_buf_cleanup(&b);
+    if (failed) {
+        if (outpath)
+            perror(outpath);
+        else
+            fprintf(stderr, "grassroots export: failed: cannot write the output\n");
+        return GR_EXIT_FAIL;
+    }
+    if (outpath)
+        fprintf(stderr, "exported %zu matters of version %d to %s\n", rows, version, outpath);
+    return GR_EXIT_OK;
+}
+
 int gr_cmd_export(int argc, char **argv)
 {
-    const char *db = NULL, *node = NULL, *outpath = NULL;
+    const char *db = NULL, *node = NULL, *outpath = NULL, *version_text = NULL;
     const struct gr_opt opts[] = {{"--db", true, &db},
                                   {"--node", true, &node},
+                                  {"--version", true, &version_text},
                                   {"--out", true, &outpath},
                                   {NULL, false, NULL}};
     const char *pos[1];
@@ -138,14 +189,21 @@ int gr_cmd_export(int argc, char **argv)
         fprintf(stderr, "grassroots export: --db and KIND are required\n%s", help);
         return GR_EXIT_USAGE;
     }
-    bool boundaries = strcmp(pos[0], "boundaries") == 0;
-    const struct gr_kind *k = boundaries ? NULL : gr_kind_find(pos[0], strlen(pos[0]));
-    if (!k && !boundaries) {
+    bool boundaries = strcmp(pos[0], "boundaries") == 0, matters = strcmp(pos[0], "matters") == 0;
+    const struct gr_kind *k = boundaries || matters ? NULL : gr_kind_find(pos[0], strlen(pos[0]));
+    if (!k && !boundaries && !matters) {
         fprintf(stderr, "grassroots export: unknown KIND %s\n%s", pos[0], help);
         return GR_EXIT_USAGE;
     }
-    int64_t node_id = 0;
+    if ((matters && node) || (!matters && version_text)) {
+        fprintf(stderr, "grassroots export: %s\n%s",
+                node ? "--node is not for KIND matters" : "--version is for KIND matters", help);
+        return GR_EXIT_USAGE;
+    }
+    int64_t node_id = 0, version = 0;
     if (node && !gr_cli_int("--node", node, 1, INT64_MAX, &node_id))
+        return GR_EXIT_USAGE;
+    if (version_text && !gr_cli_int("--version", version_text, 1, 1000000, &version))
         return GR_EXIT_USAGE;
 
     struct gr_store *st;
@@ -154,6 +212,11 @@ int gr_cmd_export(int argc, char **argv)
         fprintf(stderr, "grassroots export: cannot open %s%s\n", db,
                 e == GR_ENOTFOUND ? ": no such file" : "");
         return GR_EXIT_FAIL;
+    }
+    if (matters) {
+        int rc = export_matters(st, (int)version, outpath);
+        gr_store_close(st);
+        return rc;
     }
     struct gr_anc anc = {{0}};
     enum gr_level level = GR_LEVEL_NONE;

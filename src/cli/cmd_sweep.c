@@ -8,7 +8,6 @@
 #include <time.h>
 
 #include "../api/case_ops.h"
-#include "../core/calendar.h"
 #include "../store/store.h"
 #include "cli.h"
 
@@ -20,46 +19,6 @@ static const char help[] =
     "then \"examined N, escalated N, red N, yellow N\".\n"
     "  --now TIME  sweep as of TIME, ISO 8601: 2026-11-26T10:00:00+08:00, ...Z, or without\n"
     "              an offset for the city's local time (+08:00); default: the current time\n";
-
-/* Two digits at s, within [lo, hi]. */
-static bool two(const char *s, int lo, int hi, int *out)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return false;
-    *out = (s[0] - '0') * 10 + (s[1] - '0');
-    return *out >= lo && *out <= hi;
-}
-
-/* "YYYY-MM-DDTHH:MM:SS" then "Z", "+HH:MM", "-HH:MM" or nothing (+08:00, the city's). */
-static bool parse_moment(const char *s, int64_t *out)
-{
-    char date[11];
-    gr_ymd ymd;
-    int h, mi, sec, oh = 8, om = 0, sign = 1;
-    if (strlen(s) < 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-        return false;
-    memcpy(date, s, 10);
-    date[10] = '\0';
-    if (!gr_ymd_parse(date, &ymd) || !two(s + 11, 0, 23, &h) || !two(s + 14, 0, 59, &mi) ||
-        !two(s + 17, 0, 59, &sec))
-        return false;
-    const char *z = s + 19;
-    if (strcmp(z, "Z") == 0) {
-        oh = 0;
-    } else if (*z == '+' || *z == '-') {
-        sign = *z == '-' ? -1 : 1;
-        if (strlen(z) != 6 || !two(z + 1, 0, 14, &oh) || z[3] != ':' || !two(z + 4, 0, 59, &om))
-            return false;
-    } else if (*z) {
-        return false;
-    }
-    /* Midnight of the date at +00:00, then the clock and the offset. */
-    struct gr_calendar utc;
-    gr_cal_default(&utc);
-    utc.utc_offset_min = 0;
-    *out = gr_cal_midnight(&utc, ymd) + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
-    return true;
-}
 
 static void escalated(void *ctx, const struct gr_case *c, const char *from_level,
                       const char *to_level)
@@ -85,7 +44,7 @@ int gr_cmd_sweep(int argc, char **argv)
         return GR_EXIT_USAGE;
     }
     int64_t now = (int64_t)time(NULL);
-    if (now_text && !parse_moment(now_text, &now)) {
+    if (now_text && !gr_cli_time(now_text, &now)) {
         fprintf(stderr, "grassroots sweep: --now %s is not a time like 2026-11-26T10:00:00+08:00\n",
                 now_text);
         return GR_EXIT_USAGE;

@@ -7,7 +7,7 @@
  * verify, close, rate, and the detours: reject, merge, hold, extension, the sweep's
  * escalation, rework, reopening) with the row changes api/case_ops.c makes; the history
  * stops at now, so recent cases are still open wherever they had got to. Deterministic for a
- * seed, relative to now.
+ * seed and a moment now (working time, hence the draws, depends on the day of the week).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -579,7 +579,7 @@ static bool handle(struct gen *g, const struct gr_matter *m, const struct plan *
         t = gr_cal_add_minutes(g->cal, due,
                                (span > 60 ? span : 60) * gr_demo_rng_range(&g->rng, 10, 100) / 100);
     } else {
-        t = within(g, l->t, due, 15, 90);
+        t = within(g, l->t, due, 15, 70);
     }
     return resolve(g, m, t);
 }
@@ -607,26 +607,28 @@ static void rating(struct gen *g, bool again, const char **resolved, const char 
                                        : good[gr_demo_rng_below(&g->rng, 5)];
 }
 
-/* From resolved to closed and rated: checked on site (a few sent back for rework), closed,
- * rated by most requesters; an unsatisfied requester has it reopened once (重办). */
+/* From resolved to closed and rated: checked on site (a few sent back for rework) and closed,
+ * mostly before the deadline (the on-time rate counts closure), rated by most requesters; an
+ * unsatisfied requester has it reopened once (重办). */
 static void finish(struct gen *g, const struct gr_matter *m, const struct plan *p)
 {
     struct life *l = &g->life;
     struct gr_case *c;
     for (int round = 0; round < 2; round++) {
         if (p->rework && round == 0) {
-            if (!(c = move(g, later(g, l->t, 30, 480), "rework", GR_CS_IN_PROGRESS,
-                           checker(g, last(g)), "核查发现问题未彻底解决，退回返工。", false)))
+            if (!(c = move(g, within(g, l->t, last(g)->resolve_due, 10, 40), "rework",
+                           GR_CS_IN_PROGRESS, checker(g, last(g)),
+                           "核查发现问题未彻底解决，退回返工。", false)))
                 return;
             c->reworks++;
             if (!resolve(g, m, within(g, l->t, c->resolve_due, 20, 80)))
                 return;
         }
-        if (!move(g, later(g, l->t, 30, 480), "verify", GR_CS_VERIFIED, checker(g, last(g)), NULL,
-                  false))
+        if (!move(g, within(g, l->t, last(g)->resolve_due, 20, 60), "verify", GR_CS_VERIFIED,
+                  checker(g, last(g)), NULL, false))
             return;
-        if (!(c = move(g, later(g, l->t, 10, 240), "close", GR_CS_CLOSED, desk(g, last(g)), NULL,
-                       true)))
+        if (!(c = move(g, within(g, l->t, last(g)->resolve_due, 20, 80), "close", GR_CS_CLOSED,
+                       desk(g, last(g)), NULL, true)))
             return;
         c->closed_at = l->t;
         c->alarm = 0;
@@ -783,10 +785,16 @@ static enum gr_err write_case(struct gen *g, int64_t *id)
     const struct gr_case *end = last(g);
     struct gr_notice nt[1];
     size_t n_nt = 0;
-    if (gr_case_open(gr_cstatus_parse(end->status))) {
-        snprintf(nt[0].target, sizeof(nt[0].target), "%c:%lld", end->owner_org_id ? 'o' : 'n',
-                 (long long)(end->owner_org_id ? end->owner_org_id : end->owner_node_id));
-        nt[0].kind = l->n > 1 ? "dispatched" : "new_case";
+    enum gr_cstatus s = gr_cstatus_parse(end->status);
+    if (gr_case_open(s)) {
+        /* What the case waits for: its grid's check, or its owner. */
+        bool check = s == GR_CS_RESOLVED;
+        bool org = !check && end->owner_org_id;
+        snprintf(nt[0].target, sizeof(nt[0].target), "%c:%lld", org ? 'o' : 'n',
+                 (long long)(check ? end->anc.id[GR_LEVEL_GRID]
+                             : org ? end->owner_org_id
+                                   : end->owner_node_id));
+        nt[0].kind = check ? "to_verify" : s == GR_CS_SUBMITTED ? "new_case" : "dispatched";
         n_nt = 1;
         g->open++;
     }
@@ -794,46 +802,41 @@ static enum gr_err write_case(struct gen *g, int64_t *id)
     return e ? e : gr_store_case_events_add(g->st, *id, &l->ev[1], l->n - 1);
 }
 
-/* One case of matter mi in grid gd submitted at t0 and lived as far as now (or, for the
- * tail, as far as status stop). */
-static enum gr_err make_case(struct gen *g, const struct grid *gd, size_t mi, int64_t t0,
-                             enum gr_cstatus stop, bool hold)
+/* What may happen to a case of the year: refusal, a duplicate of the last case filed (then
+ * in its grid, of its matter), lateness, an extension, a hold, a rework. */
+static void draw_plan(struct gen *g, int64_t t0, const struct grid **gd, size_t *mi, struct plan *p)
 {
-    struct life *l = &g->life;
     struct gr_demo_rng *r = &g->rng;
-    struct plan p = {0};
-    if (stop == GR_CS_NONE) {
-        int u = gr_demo_rng_range(r, 1, 1000);
-        p.reject = u <= 30;
-        if (u > 30 && u <= 50 && g->prev.id && g->prev.open_until > t0 + 3600) {
-            /* A second report of the last case filed, while it is open: the desk merges it. */
-            p.merge_into = g->prev.id;
-            p.merge_until = g->prev.open_until;
-            gd = g->prev.grid;
-            mi = g->prev.matter;
-        }
-        p.late_response = gr_demo_rng_chance(r, 0.06);
-        p.late = gr_demo_rng_chance(r, 0.03);
-        p.extension = !p.late && gr_demo_rng_chance(r, 0.04);
-        p.hold = gr_demo_rng_chance(r, 0.015);
-        p.rework = gr_demo_rng_chance(r, 0.03);
+    int u = gr_demo_rng_range(r, 1, 1000);
+    p->reject = u <= 30;
+    if (u > 30 && u <= 50 && g->prev.id && g->prev.open_until > t0 + 3600) {
+        p->merge_into = g->prev.id;
+        p->merge_until = g->prev.open_until;
+        *gd = g->prev.grid;
+        *mi = g->prev.matter;
     }
+    p->late_response = gr_demo_rng_chance(r, 0.06);
+    p->late = gr_demo_rng_chance(r, 0.03);
+    p->extension = !p->late && gr_demo_rng_chance(r, 0.04);
+    p->hold = gr_demo_rng_chance(r, 0.015);
+    p->rework = gr_demo_rng_chance(r, 0.03);
+}
+
+/* The case as submitted at t0, routed as intake routes it, with its first event. */
+static enum gr_err submit(struct gen *g, const struct grid *gd, size_t mi, int64_t t0,
+                          struct plan *p)
+{
     const struct gr_matter *m = &gr_demo_matters[mi];
-    l->n = 1;
-    l->t = t0;
-    l->stopped = false;
-    l->stop = stop;
-    l->fast = stop != GR_CS_NONE;
+    struct life *l = &g->life;
     struct gr_case *c = &l->c;
     memset(c, 0, sizeof(*c));
-    int64_t actor;
+    int64_t actor, org = 0;
     place(g, gd, c);
-    requester(g, gd, c, &p, &actor);
+    requester(g, gd, c, p, &actor);
     describe(g, mi, strcmp(c->channel, "patrol") == 0);
     struct gr_route_in ri = {m, gd->anc, g->cal, t0};
     struct gr_route_out ro;
     gr_route(&ri, &ro);
-    int64_t org = 0;
     if (ro.owner_dept) {
         enum gr_err e = department(g, gd, mi, &org);
         if (e)
@@ -863,20 +866,37 @@ static enum gr_err make_case(struct gen *g, const struct grid *gd, size_t mi, in
                                       .action = "submit",
                                       .to_status = "submitted",
                                       .public = true};
-    l->ev[0].data = NULL;
+    l->n = 1;
+    l->t = t0;
+    return GR_OK;
+}
+
+/* One case of matter mi in grid gd submitted at t0 and lived as far as now, or (the tail's)
+ * as far as status stop, with a hold on the way there when asked. */
+static enum gr_err make_case(struct gen *g, const struct grid *gd, size_t mi, int64_t t0,
+                             enum gr_cstatus stop, bool hold)
+{
+    struct life *l = &g->life;
+    struct plan p = {0};
+    if (stop == GR_CS_NONE)
+        draw_plan(g, t0, &gd, &mi, &p);
+    l->stopped = false;
+    l->stop = stop;
+    l->fast = stop != GR_CS_NONE;
+    enum gr_err e = submit(g, gd, mi, t0, &p);
+    if (e)
+        return e;
     if (stop != GR_CS_NONE) {
         p.hold = hold;
         p.rated = false;
     }
     if (stop != GR_CS_SUBMITTED)
-        live(g, m, &p);
+        live(g, &gr_demo_matters[mi], &p);
     int64_t id;
-    enum gr_err e = write_case(g, &id);
-    if (e || gr_cstatus_parse(last(g)->status) == GR_CS_REJECTED ||
-        gr_cstatus_parse(last(g)->status) == GR_CS_MERGED)
+    enum gr_cstatus s = gr_cstatus_parse(last(g)->status);
+    if ((e = write_case(g, &id)) || s == GR_CS_REJECTED || s == GR_CS_MERGED)
         return e;
-    g->prev = (struct last_case){
-        id, gr_case_open(gr_cstatus_parse(last(g)->status)) ? INT64_MAX : l->t, gd, mi};
+    g->prev = (struct last_case){id, gr_case_open(s) ? INT64_MAX : l->t, gd, mi};
     return GR_OK;
 }
 

@@ -5,6 +5,7 @@
  *
  * Checks run in a fixed order: stage and precondition (GR_ECONFLICT), then the actor
  * (GR_EFORBIDDEN), then the reason (GR_EINVAL). Terminal stages appear in no "from" set.
+ * Each conflict also has a stable reason code (gr_topic_conflict) for the API's 409s.
  */
 #include "topic.h"
 
@@ -80,26 +81,42 @@ static const struct topic_rule rules[GR_N_TOPIC_ACTIONS] = {
                        "only an open topic, up to implementation, can be dismissed", staff_only},
 };
 
+/* An unmet precondition: what the API says (English) and its stable reason code. */
+struct unmet {
+    const char *why, *code;
+};
+
+static const struct unmet no_rule = {"the topic has no vote rule", "no_vote_rule"};
+static const struct unmet not_passed = {"the vote did not pass", "vote_not_passed"};
+static const struct unmet no_decision = {"no decision is recorded", "no_decision"};
+static const struct unmet implement_first = {"a passed decision is implemented before its notice",
+                                             "implement_first"};
+static const struct unmet notice_running = {"the notice period is not over", "notice_not_over"};
+static const struct unmet objections_open = {"objections are not yet answered", "open_objections"};
+
 /* NULL when the precondition holds, else why not. */
-static const char *pre_unmet(enum pre p, const struct gr_topic_state *s)
+static const struct unmet *pre_unmet(enum pre p, const struct gr_topic_state *s)
 {
     switch (p) {
-    case PRE_VOTE_RULE: return s->has_vote_rule ? NULL : "the topic has no vote rule";
+    case PRE_VOTE_RULE: return s->has_vote_rule ? NULL : &no_rule;
     case PRE_PASSED_DECISION:
         if (!s->passed)
-            return "the vote did not pass";
-        return s->has_decision ? NULL : "no decision is recorded";
+            return &not_passed;
+        return s->has_decision ? NULL : &no_decision;
     case PRE_NOT_PASSED:
-        return (s->stage == GR_STAGE_DECIDED && s->passed)
-                   ? "a passed decision is implemented before its notice"
-                   : NULL;
+        return (s->stage == GR_STAGE_DECIDED && s->passed) ? &implement_first : NULL;
     case PRE_NOTICE_DONE:
         if (!s->notice_over)
-            return "the notice period is not over";
-        return s->open_objections == 0 ? NULL : "objections are not yet answered";
+            return &notice_running;
+        return s->open_objections == 0 ? NULL : &objections_open;
     case PRE_NONE:
     default: return NULL;
     }
+}
+
+static bool stage_ok(const struct topic_rule *r, const struct gr_topic_state *s)
+{
+    return s->stage > GR_STAGE_NONE && s->stage < GR_N_STAGES && (r->from & S(s->stage));
 }
 
 enum gr_err gr_topic_check(const struct gr_topic_state *s, enum gr_topic_action a, unsigned actor,
@@ -108,6 +125,7 @@ enum gr_err gr_topic_check(const struct gr_topic_state *s, enum gr_topic_action 
     enum gr_err err = GR_OK;
     const char *w = NULL;
     const struct topic_rule *r;
+    const struct unmet *u;
 
     if (a <= GR_TA_NONE || a >= GR_N_TOPIC_ACTIONS) {
         err = GR_EINVAL;
@@ -115,13 +133,14 @@ enum gr_err gr_topic_check(const struct gr_topic_state *s, enum gr_topic_action 
         goto out;
     }
     r = &rules[a];
-    if (s->stage <= GR_STAGE_NONE || s->stage >= GR_N_STAGES || !(r->from & S(s->stage))) {
+    if (!stage_ok(r, s)) {
         err = GR_ECONFLICT;
         w = r->wrong_stage;
         goto out;
     }
-    if ((w = pre_unmet(r->pre, s)) != NULL) {
+    if ((u = pre_unmet(r->pre, s)) != NULL) {
         err = GR_ECONFLICT;
+        w = u->why;
         goto out;
     }
     if (!(actor & r->actor)) {
@@ -142,6 +161,16 @@ out:
     if (why)
         *why = w;
     return err;
+}
+
+const char *gr_topic_conflict(const struct gr_topic_state *s, enum gr_topic_action a)
+{
+    if (a <= GR_TA_NONE || a >= GR_N_TOPIC_ACTIONS)
+        return NULL;
+    if (!stage_ok(&rules[a], s))
+        return GR_REASON_WRONG_STAGE;
+    const struct unmet *u = pre_unmet(rules[a].pre, s);
+    return u ? u->code : NULL;
 }
 
 bool gr_topic_opinions_open(enum gr_stage s)

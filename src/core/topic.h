@@ -71,6 +71,17 @@ struct gr_topic_move {
 enum gr_err gr_topic_check(const struct gr_topic_state *s, enum gr_topic_action a, unsigned actor,
                            bool has_reason, struct gr_topic_move *move, const char **why);
 
+/* Stable reason codes of a conflict (the API's 409 bodies carry them as "reason"; the web
+ * app maps them to its own words): the action does not start from the topic's stage, or a
+ * precondition is unmet. Never renamed. */
+#define GR_REASON_WRONG_STAGE "wrong_stage"
+
+/* Why action a conflicts with a topic in state s: GR_REASON_WRONG_STAGE, or the unmet
+ * precondition's code ("no_vote_rule", "vote_not_passed", "no_decision",
+ * "implement_first", "notice_not_over", "open_objections"); NULL when it does not conflict
+ * (it may still be forbidden or need a reason). A static string. */
+const char *gr_topic_conflict(const struct gr_topic_state *s, enum gr_topic_action a);
+
 /* Opinions may be written while collecting or deliberating; meetings held while
  * deliberating; votes cast while voting; objections raised during notice. */
 bool gr_topic_opinions_open(enum gr_stage s);

@@ -236,24 +236,32 @@ struct gr_topic {
     int64_t notice_ends_at; /* Unix seconds, 0 if unset */
     const char *tally_digest;
     const char *created_at, *updated_at;
+    int64_t case_id; /* the case it was raised from (proposer_kind "case"), 0 if none */
 };
 
 /* Create a topic in stage proposed (ancestors from its scope node) with its first event. */
 enum gr_err gr_store_topic_create(struct gr_store *st, const struct gr_topic *t, int64_t *out_id);
 enum gr_err gr_store_topic_get(struct gr_store *st, int64_t id, struct gr_topic *t);
 typedef int (*gr_topic_fn)(void *ctx, const struct gr_topic *t);
-/* Topics within q's scopes, or scoped to one of the nodes in also[0..n_also) (a resident
- * of a grid sees the topics of the grid's community), with q->under, the stage filter in
- * `stage` (NULL: any) and q->after/limit; by id. */
-enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *q, const int64_t *also,
-                                size_t n_also, const char *stage, gr_topic_fn fn, void *ctx,
+/* What else lets a caller see a topic, and the filters of a topic list. */
+struct gr_topic_filter {
+    const int64_t *also; /* scope nodes whose own topics are seen (a resident of a grid */
+    size_t n_also;       /* sees the topics of the grid's community) */
+    const int64_t *orgs; /* organisations the caller holds a grant on: topics inviting */
+    size_t n_orgs;       /* one of them are seen too */
+    const char *stage;   /* NULL: any */
+    int64_t case_id;     /* 0: any; else only the topics raised from this case */
+};
+/* Topics within q's scopes or seen through f, with q->under, f's filters and
+ * q->after/limit; by id. */
+enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *q,
+                                const struct gr_topic_filter *f, gr_topic_fn fn, void *ctx,
                                 bool *more);
 /* Move a topic from stage `from` to `to` if it is still in `from` (else GR_ECONFLICT),
- * appending the event. */
+ * appending the event and telling its followers (kind "topic_stage", note `to`). */
 enum gr_err gr_store_topic_move(struct gr_store *st, int64_t id, const char *from, const char *to,
                                 int64_t actor, const char *action, const char *note);
-/* Set the decision (text, organisation, person) or the outcome and the notice end. */
-/* Record the decision (and its event, by actor). */
+/* Record the decision (and its event, by actor); followers are told ("topic_decision"). */
 enum gr_err gr_store_topic_decide(struct gr_store *st, int64_t id, const char *text, int64_t org_id,
                                   const char *person, int64_t actor);
 enum gr_err gr_store_topic_outcome(struct gr_store *st, int64_t id, bool passed,
@@ -274,9 +282,13 @@ struct gr_opinion {
     int depth, version;
     bool hidden;
     const char *stance, *body, *created_at, *updated_at;
+    int64_t meeting_id;      /* said at this meeting of the topic, 0 if not */
+    const char *author_name; /* read only: the account's name */
+    bool author_official;    /* read only: the author holds a role of grid worker or above */
 };
 /* Add an opinion; depth is the parent's + 1 (GR_EINVAL past max_depth; GR_ENOTFOUND when
- * the parent is not an opinion of the same topic). */
+ * the parent is not an opinion of the same topic). The meeting is checked by the caller
+ * (gr_store_meeting_get). */
 enum gr_err gr_store_opinion_add(struct gr_store *st, const struct gr_opinion *o, int max_depth,
                                  int64_t *out_id);
 typedef int (*gr_opinion_fn)(void *ctx, const struct gr_opinion *o);
@@ -290,6 +302,18 @@ struct gr_meeting {
 enum gr_err gr_store_meeting_add(struct gr_store *st, const struct gr_meeting *m, int64_t *out_id);
 typedef int (*gr_meeting_fn)(void *ctx, const struct gr_meeting *m);
 enum gr_err gr_store_meetings(struct gr_store *st, int64_t topic_id, gr_meeting_fn fn, void *ctx);
+/* GR_OK when meeting_id is a meeting of the topic, else GR_ENOTFOUND. */
+enum gr_err gr_store_meeting_get(struct gr_store *st, int64_t topic_id, int64_t meeting_id);
+/* Replace who attended a meeting: accounts users[0..n_users) and residents
+ * residents[0..n_residents) (each list without repeats). */
+enum gr_err gr_store_meeting_attendees_set(struct gr_store *st, int64_t meeting_id,
+                                           const int64_t *users, size_t n_users,
+                                           const int64_t *residents, size_t n_residents);
+/* The attendees of every meeting of a topic, by meeting, accounts first (one of user_id
+ * and resident_id is 0). */
+typedef int (*gr_attendee_fn)(void *ctx, int64_t meeting_id, int64_t user_id, int64_t resident_id);
+enum gr_err gr_store_meeting_attendees(struct gr_store *st, int64_t topic_id, gr_attendee_fn fn,
+                                       void *ctx);
 
 /* The vote rule in its stored form: enum names and JSON texts as given. */
 struct gr_vote_rule_row {
@@ -348,11 +372,13 @@ struct gr_topic_item {
 enum gr_err gr_store_item_add(struct gr_store *st, int64_t topic_id, const char *title,
                               const char *due_on, int64_t *out_id);
 /* Set an item's progress (GR_ENOTFOUND if it is not the topic's) and append the update as
- * an event of the topic. */
+ * an event of the topic; followers are told ("topic_progress"). */
 enum gr_err gr_store_item_progress(struct gr_store *st, int64_t topic_id, int64_t item_id,
                                    int progress, int64_t actor, const char *note);
 typedef int (*gr_item_fn)(void *ctx, const struct gr_topic_item *it);
 enum gr_err gr_store_items(struct gr_store *st, int64_t topic_id, gr_item_fn fn, void *ctx);
+/* GR_OK when item_id is an item of the topic, else GR_ENOTFOUND. */
+enum gr_err gr_store_item_get(struct gr_store *st, int64_t topic_id, int64_t item_id);
 
 struct gr_objection {
     int64_t id, topic_id, author_user_id, answered_by;
@@ -379,17 +405,56 @@ enum gr_err gr_store_opinion_moderate(struct gr_store *st, int64_t topic_id, int
                                       int64_t actor, const char *reason);
 
 /* Participation of a person (an account) or a household: opinions written, ballots cast
- * (never their content), objections raised. */
+ * (never their content), objections raised, meetings attended (by the account, by the
+ * resident it stands for, or by the household's residents). */
 struct gr_participation {
-    const char *kind; /* "opinion", "vote", "objection" */
+    const char *kind; /* "opinion", "vote", "objection", "attendance" */
     int64_t topic_id;
     const char *topic_title;
     const char *at;
     const char *channel; /* votes: "online" or "paper" */
+    int64_t meeting_id;  /* attendance: the meeting */
 };
 typedef int (*gr_participation_fn)(void *ctx, const struct gr_participation *p);
 enum gr_err gr_store_participation(struct gr_store *st, int64_t user_id, int64_t household_id,
                                    gr_participation_fn fn, void *ctx);
+
+/* Invited stakeholder organisations: replace the list (an event "invite" by actor notes
+ * it), list it by id with the organisations' names, and ask whether any of orgs[0..n) is
+ * invited. */
+enum gr_err gr_store_topic_orgs_set(struct gr_store *st, int64_t topic_id, const int64_t *orgs,
+                                    size_t n, int64_t actor);
+typedef int (*gr_topic_org_fn)(void *ctx, int64_t id, const char *name);
+enum gr_err gr_store_topic_orgs(struct gr_store *st, int64_t topic_id, gr_topic_org_fn fn,
+                                void *ctx);
+enum gr_err gr_store_topic_invites(struct gr_store *st, int64_t topic_id, const int64_t *orgs,
+                                   size_t n, bool *invited);
+
+/* Followers: follow (on) or stop (idempotent); how many follow and whether user does.
+ * gr_store_topic_notify adds a notification "u:ID" of kind (with note, about the topic) for
+ * every follower but `except`, in the caller's transaction. */
+enum gr_err gr_store_topic_follow(struct gr_store *st, int64_t topic_id, int64_t user_id, bool on);
+enum gr_err gr_store_topic_followers(struct gr_store *st, int64_t topic_id, int64_t user_id,
+                                     int *count, bool *following);
+enum gr_err gr_store_topic_notify(struct gr_store *st, int64_t topic_id, const char *kind,
+                                  const char *note, int64_t except);
+
+/* Photos of a topic (item_id 0) and of its implementation items, in the photos table of
+ * the cases. Add one unless its owner (the topic itself, or the item) holds max already
+ * (GR_ECONFLICT); the bytes (size of them) are checked by the caller. */
+struct gr_topic_photo {
+    int64_t id, topic_id, item_id, uploaded_by, created_at, size;
+    const char *mime, *sha256;
+    const void *bytes; /* only to gr_store_topic_photo_add */
+};
+enum gr_err gr_store_topic_photo_add(struct gr_store *st, const struct gr_topic_photo *p, int max,
+                                     int64_t *out_id);
+typedef int (*gr_topic_photo_fn)(void *ctx, const struct gr_topic_photo *p);
+/* Every photo of a topic, its own and its items', by id. */
+enum gr_err gr_store_topic_photos(struct gr_store *st, int64_t topic_id, gr_topic_photo_fn fn,
+                                  void *ctx);
+/* The topic a photo belongs to (0 when it is a case's); GR_ENOTFOUND without the photo. */
+enum gr_err gr_store_photo_topic(struct gr_store *st, int64_t photo_id, int64_t *topic_id);
 
 /* ---- Cases (案件) and the responsibility list ---- */
 
@@ -586,6 +651,7 @@ enum gr_err gr_store_photos(struct gr_store *st, int64_t case_id, gr_photo_fn fn
 struct gr_notification {
     int64_t id, case_id, at;
     const char *target, *kind, *note;
+    int64_t topic_id; /* a topic's notification (then case_id is 0), else 0 */
 };
 typedef int (*gr_notification_fn)(void *ctx, const struct gr_notification *n);
 enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targets, size_t n,

@@ -129,7 +129,7 @@ const counts = (res) => res.tally.map((x) => x.count);
 test('the full flow: propose, review, opinions, deliberation, a meeting, the vote, results, decision, notice', async () => {
   const cs = as.community;
   const t = await propose(as.resident, { scope_node_id: grid1, category: 'elevator' });
-  assert.deepEqual(Object.keys(t).sort(), ['body', 'category', 'created_at', 'decision', 'id', 'notice_ends_at', 'passed',
+  assert.deepEqual(Object.keys(t).sort(), ['body', 'case_id', 'category', 'created_at', 'decision', 'id', 'notice_ends_at', 'passed',
     'proposer_kind', 'proposer_org_id', 'proposer_user_id', 'scope_building_id', 'scope_node_id', 'scope_unit_id', 'stage',
     'tally_digest', 'title', 'updated_at']);
   assert.equal(t.stage, 'proposed');
@@ -954,6 +954,8 @@ test('no endpoint tells one voter how another voted', async () => {
   assert.deepEqual(s.a.my_ballot, [0]);
   assert.deepEqual(s.b.my_ballot, [1]);
   assert.equal(s.staff.my_ballot, null);
+  // Both follow it (the proposer does from the start): "following" is the caller's own.
+  assert.equal((await b.post(`/api/v1/topics/${id}/follow`)).status, 200);
   const bodyA = JSON.stringify((await as.resident.get('/api/v1/topics/' + id)).json);
   const bodyB = JSON.stringify((await b.get('/api/v1/topics/' + id)).json);
   assert.equal(bodyA, bodyB, 'the topic reads the same whoever voted how');

@@ -2,16 +2,21 @@
 // playwright-core) against a real server with the demo city.
 //
 // Two people at once, each in their own browser context: the demo "resident" raises a
-// topic in their grid (a missing title is answered next to the field), "community" staff
-// accept it; the resident gives an opinion for it, staff reply against it; staff start
-// deliberation, record a meeting with minutes, set a vote rule (households, yes/no,
+// topic in their grid (a missing title is answered next to the field) and adds a photo of
+// it, following it from the start; "community" staff accept it, follow it and invite an
+// organisation of the community; the resident gives an opinion for it, staff reply against
+// it (each sees the other's name as the server gives it); staff start deliberation, record
+// a meeting with minutes and the resident's account among those who attended, the resident
+// writes an opinion said at that meeting; staff set a vote rule (households, yes/no,
 // majority, open from an hour ago for a day) and open voting; the resident votes yes on a
 // 360 px phone screen and sees "you voted"; staff enter a paper ballot for another
 // household of the grid (and see the 409 for the resident's own household, which has
-// voted), close voting and see the results chart and the outcome, record the decision,
-// start implementation, plan an item and report its progress, and publish the notice; the
-// resident raises an objection during the notice and staff answer it. Closing is refused
-// (409) while the notice period runs: the close itself is not walked here.
+// voted, in words chosen by its reason code), close voting and see the results chart and
+// the outcome, record the decision, start implementation, plan an item, add a photo of it
+// and report its progress, and publish the notice; the resident raises an objection during
+// the notice and staff answer it. Closing is refused (409 notice_not_over) while the notice
+// period runs; then the test ends the period (in the database: the test's time travel) and
+// staff close the topic.
 //
 // Run: cd tests && npm install && GR_BIN=../build/grassroots node --test e2e/consult.test.mjs
 // GR_WEB_DIR=web/dist serves that folder instead of the app embedded in the binary;
@@ -19,6 +24,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { DEMO_PASSWORD } from '../lib/server.mjs';
 import { ARGS, CHROMIUM, DESK, PHONE, shot, startE2EServer, watchErrors } from '../lib/browser.mjs';
 
@@ -61,7 +67,8 @@ async function assertNoHorizontalScroll(page, what) {
 
 async function assertTouchTargets(page, what) {
   const small = await page.evaluate(() =>
-    [...document.querySelectorAll('button, .btn, input:not([type=checkbox]), select, textarea, .list-link, .crumbs a')]
+    // A file input is hidden; the label standing in for it is the touch target.
+    [...document.querySelectorAll('button, .btn, input:not([type=checkbox]):not([type=file]), select, textarea, .list-link, .crumbs a')]
       .filter((el) => el.offsetParent !== null)
       .map((el) => ({ el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height }))
       .filter((x) => x.h < 43.5));
@@ -92,7 +99,11 @@ const localTime = (page, offset) => page.evaluate((ms) => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
 }, offset);
 
-test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
+// A tiny PNG (the server checks the first bytes only).
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
+const png = (name) => ({ name, mimeType: 'image/png', buffer: PNG });
+
+test('a topic from proposal to public notice, and closed after it', { timeout: 90000 }, async () => {
   const resident = await newPerson('resident', DESK);
   const staff = await newPerson('community', DESK);
 
@@ -122,6 +133,10 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   // The proposer's console offers withdrawal only.
   assert.deepEqual(await resident.locator('[data-testid=console] [data-action]').evaluateAll(
     (els) => els.map((e) => e.dataset.action)), ['withdraw']);
+  // The proposer follows the topic from the start, and adds a photo of it.
+  await resident.locator('[data-testid=follow][data-following=true]').waitFor();
+  await resident.locator('[data-testid=topic-photos] [data-testid=photo-input]').setInputFiles(png('楼道.png'));
+  await resident.locator('[data-testid=topic-photos][data-count="1"] .topic-photo').waitFor();
 
   // Staff accept it.
   await staff.goto(topicUrl);
@@ -129,6 +144,16 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await act(staff, 'accept');
   await stageIs(staff, 'collecting');
   await staff.locator('[data-testid=timeline] [data-stage=collecting][data-state=current]').waitFor();
+  // Staff follow it too, and invite an organisation of the community.
+  await staff.locator('[data-testid=follow][data-following=false]').click();
+  await staff.locator('[data-testid=follow][data-following=true]').waitFor();
+  await staff.locator('[data-testid=followers][data-n="2"]').waitFor();
+  await act(staff, 'invite');
+  const firstOrg = staff.locator('[data-testid=invite-form] input[type=checkbox]').first();
+  const orgId = await firstOrg.getAttribute('data-org-id');
+  await firstOrg.check();
+  await staff.locator('[data-testid=invite-save]').click();
+  await staff.locator(`[data-testid=invited] [data-org-id="${orgId}"]`).waitFor();
 
   // The resident gives an opinion for it.
   await resident.reload();
@@ -138,6 +163,7 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await form.locator('textarea').fill('支持加装，我家有两位老人。');
   await form.locator('[data-testid=opinion-submit]').click();
   await resident.locator('.opinion-column[data-stance=for] .opinion[data-depth="1"]', { hasText: '两位老人' }).waitFor();
+  const residentName = await resident.locator('[data-testid=user-name]').innerText();
 
   // Staff reply against it (a reply nests under the opinion it answers).
   await staff.reload();
@@ -149,6 +175,11 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await reply.locator('[data-testid=opinion-submit]').click();
   await first.locator('.opinion-replies .opinion[data-depth="2"] .stance-tag.stance-against').waitFor();
   assert.match(await staff.locator('[data-testid=stance-counts]').innerText(), /支持 1 · 反对 1/);
+  // Staff see the resident's name in full; the resident sees the staff member's, marked as staff.
+  assert.match(await first.locator('[data-testid=opinion-author]').first().innerText(), new RegExp(residentName.trim().slice(0, 1)));
+  assert.equal(await first.locator('[data-testid=opinion-author]').first().getAttribute('data-masked'), 'false');
+  await resident.reload();
+  await resident.locator('.opinion-replies [data-testid=opinion-author]', { hasText: '工作人员' }).waitFor();
 
   // Deliberation with a meeting and its minutes.
   await act(staff, 'start_deliberation');
@@ -157,8 +188,24 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await staff.locator('#m-place').fill('社区党群服务中心二楼会议室');
   await staff.locator('#m-attendance').fill('23');
   await staff.locator('#m-minutes').fill('与会居民同意加装，费用按楼层系数分摊，一楼不出资。');
+  const residentId = await resident.evaluate(async () => (await (await fetch('api/v1/session')).json()).user.id);
+  await staff.locator('#m-users').fill(String(residentId));
   await staff.locator('[data-testid=meeting-save]').click();
   await staff.locator('[data-testid=meetings] [data-testid=minutes]', { hasText: '楼层系数' }).waitFor();
+  await staff.locator('[data-testid=meetings] [data-testid=attendees][data-users="1"]').waitFor();
+
+  // The resident, who attended, writes down what they said there.
+  await resident.reload();
+  await stageIs(resident, 'deliberating');
+  const said = resident.locator('.opinion-new [data-testid=opinion-form]');
+  await said.locator('[data-stance=neutral]').click();
+  await said.locator('textarea').fill('会上我提出：一楼住户的补偿要写进协议。');
+  await said.locator('select[name=meeting_id]').selectOption({ index: 1 });
+  await said.locator('[data-testid=opinion-submit]').click();
+  await resident.locator('.opinion', { hasText: '补偿要写进协议' }).locator('[data-testid=said-at-meeting]').waitFor();
+  const record = await resident.evaluate(async (id) =>
+    (await (await fetch(`api/v1/users/${id}/participation`)).json()).items.map((p) => p.kind), residentId);
+  assert.ok(record.includes('attendance'), 'attendance is in the participation record: ' + record.join());
 
   // The vote rule: households, yes/no, majority, from an hour ago for a day; then open.
   await act(staff, 'vote_rule');
@@ -234,6 +281,9 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await staff.locator('[data-testid=item-save]').click();
   const item = staff.locator('[data-testid=items] .item', { hasText: '电梯井道施工' });
   await item.waitFor();
+  // A photo of the work, then a progress report.
+  await item.locator('[data-testid=item-photos] [data-testid=photo-input]').setInputFiles(png('井道.png'));
+  await staff.locator('[data-testid=items] .item [data-testid=item-photos][data-count="1"]').waitFor();
   await item.locator('[data-testid=report-progress]').click();
   await item.locator('input[name=progress]').fill('60');
   await item.locator('textarea[name=note]').fill('井道开挖完成');
@@ -247,7 +297,7 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await stageIs(staff, 'notice');
   await staff.locator('[data-testid=notice-ends]').waitFor();
   await staff.locator('[data-testid=timeline] [data-stage=notice][data-state=current]').waitFor();
-  assert.equal(await staff.locator('[data-testid=events] .event').count(), 10); // with the meeting and the decision
+  assert.equal(await staff.locator('[data-testid=events] .event').count(), 11); // with the invitation, the meeting and the decision
 
   // During the notice the resident raises an objection; staff answer it.
   await resident.reload();
@@ -263,7 +313,7 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await objection.locator('[data-testid=answer-save]').click();
   await staff.locator('[data-testid=objections] .objection[data-answered=true] [data-testid=objection-answer]').waitFor();
   await shot(staff, 'consult-topic-desk');
-  // Closing before the notice period is over: the server's 409, shown as it answers.
+  // Closing before the notice period is over: the server's 409, shown by its reason.
   await act(staff, 'close');
   await staff.locator('[data-testid=console] [data-testid=error]', { hasText: '公示期还没有结束' }).waitFor();
 
@@ -283,6 +333,28 @@ test('a topic from proposal to public notice', { timeout: 60000 }, async () => {
   await staff.locator('h1', { hasText: 'Consultation' }).waitFor();
   await assertTopBarFits(staff, 'topic list, phone, en');
   await staff.locator('[data-locale=zh-CN]').click();
+
+  // The notice period ends (the test moves its end into the past, in the database), the
+  // objection has its answer: staff close the topic, and the resident, who follows it,
+  // finds it closed.
+  if (server.db) {
+    execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db,
+      `UPDATE topics SET notice_ends_at = CAST(strftime('%s', 'now') AS INTEGER) - 60 WHERE id = ${topicId}`]);
+    await staff.setViewportSize(DESK);
+    await staff.goto(topicUrl);
+    await stageIs(staff, 'notice');
+    await act(staff, 'close');
+    await stageIs(staff, 'closed');
+    await staff.locator('[data-testid=timeline] [data-stage=closed][data-state=current]').waitFor();
+    await staff.locator('[data-testid=events] .event[data-action=close]').waitFor();
+    assert.deepEqual(await staff.locator('[data-testid=console] [data-action]').count(), 0, 'nothing left to do');
+    await resident.reload();
+    await stageIs(resident, 'closed');
+    const told = await resident.evaluate(async () =>
+      (await (await fetch('api/v1/notifications?limit=100')).json()).items.filter((n) => n.kind === 'topic_stage').length);
+    assert.ok(told >= 7, 'the follower was told of every stage: ' + told);
+    await shot(staff, 'consult-closed-desk');
+  }
 
   await resident.context().close();
   await staff.context().close();

@@ -1,7 +1,8 @@
 /*
  * test_topic.c - src/core/topic.c: every (stage x action x actor x reason) cell of the topic
  * machine against an allowed-move list written out here independently of topic.c's table,
- * each precondition on its own, the order of the checks, the open windows and the names.
+ * each precondition on its own, the order of the checks, the reason code of each conflict,
+ * the open windows and the names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -393,6 +394,59 @@ static void opinion_and_meeting_windows(void **state)
     }
 }
 
+/* Every conflict of gr_topic_check has a reason code, and the code says which check failed:
+ * the stage, or the precondition named. Nothing else has one. */
+static void conflicts_name_their_reason(void **state)
+{
+    (void)state;
+    for (int passed = 0; passed <= 1; passed++)
+        for (int s = GR_STAGE_PROPOSED; s < GR_N_STAGES; s++)
+            for (int a = GR_TA_ACCEPT; a < GR_N_TOPIC_ACTIONS; a++) {
+                struct gr_topic_state st = state_in((enum gr_stage)s, passed);
+                const char *reason = gr_topic_conflict(&st, (enum gr_topic_action)a);
+                enum gr_err e =
+                    gr_topic_check(&st, (enum gr_topic_action)a, PROP | STAFF, true, NULL, NULL);
+                if (e == GR_ECONFLICT) {
+                    assert_non_null(reason);
+                    /* All preconditions hold in state_in but "not passed": only the stage
+                     * and implement_first / vote_not_passed are left. */
+                    bool stage =
+                        find_allowed((enum gr_stage)s, (enum gr_topic_action)a, true) == NULL &&
+                        find_allowed((enum gr_stage)s, (enum gr_topic_action)a, false) == NULL;
+                    if (stage)
+                        assert_string_equal(reason, GR_REASON_WRONG_STAGE);
+                } else {
+                    assert_null(reason);
+                }
+            }
+    struct gr_topic_state st = state_in(GR_STAGE_DELIBERATING, false);
+    st.has_vote_rule = false;
+    assert_string_equal(gr_topic_conflict(&st, GR_TA_OPEN_VOTING), "no_vote_rule");
+    st = state_in(GR_STAGE_DECIDED, false);
+    assert_string_equal(gr_topic_conflict(&st, GR_TA_START_IMPLEMENTATION), "vote_not_passed");
+    st = state_in(GR_STAGE_DECIDED, true);
+    st.has_decision = false;
+    assert_string_equal(gr_topic_conflict(&st, GR_TA_START_IMPLEMENTATION), "no_decision");
+    assert_string_equal(gr_topic_conflict(&st, GR_TA_PUBLISH_NOTICE), "implement_first");
+    st = state_in(GR_STAGE_NOTICE, true);
+    st.notice_over = false;
+    st.open_objections = 2;
+    assert_string_equal(gr_topic_conflict(&st, GR_TA_CLOSE), "notice_not_over");
+    st.notice_over = true;
+    assert_string_equal(gr_topic_conflict(&st, GR_TA_CLOSE), "open_objections");
+    st.open_objections = 0;
+    assert_null(gr_topic_conflict(&st, GR_TA_CLOSE));
+    /* The stage is checked before the precondition, as gr_topic_check does. */
+    st = state_in(GR_STAGE_COLLECTING, false);
+    st.has_vote_rule = false;
+    assert_string_equal(gr_topic_conflict(&st, GR_TA_OPEN_VOTING), GR_REASON_WRONG_STAGE);
+    assert_null(gr_topic_conflict(&st, GR_TA_NONE));
+    assert_null(gr_topic_conflict(&st, GR_N_TOPIC_ACTIONS));
+    /* A wrong actor or a missing reason is no conflict. */
+    st = state_in(GR_STAGE_PROPOSED, false);
+    assert_null(gr_topic_conflict(&st, GR_TA_DECLINE));
+}
+
 static void names_round_trip(void **state)
 {
     (void)state;
@@ -449,6 +503,7 @@ int main(void)
         cmocka_unit_test(check_order_stage_then_actor_then_reason),
         cmocka_unit_test(unknown_stage_or_action),
         cmocka_unit_test(opinion_and_meeting_windows),
+        cmocka_unit_test(conflicts_name_their_reason),
         cmocka_unit_test(names_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,10 +7,14 @@ import {
   STAGES, timeline, staffActions, proposerActions, opinionColumns, stanceCounts, opinionsOpen,
   localInputToIso, toLocalInput, formatTime, passRulesFor, optionLabel, ballotText, passText,
   eligibilityText, windowOpen, turnoutShare, ballotProblem, paperVoterField, voteRuleBody,
-  isStaffUser, grantNode, objectionsOpen, progressNote,
+  isStaffUser, grantNode, objectionsOpen, progressNote, parseIds, pickPhotos, photosOpen, itemPhotosOpen,
+  opinionMeetings, PHOTO_BYTES, inviteNote,
 } from '../src/features/consult/consult.js';
 import { resultRows, resultsOption, chartHeight, RESULT_COLOURS } from '../src/features/consult/resultsChart.js';
-import { consultMessage, fieldMessage, noticeHeadline, reasonText } from '../src/features/consult/messages.js';
+import {
+  CONFLICT_REASONS, conflictMessage, consultMessage, errorText, fieldMessage, noticeHeadline, reasonText,
+} from '../src/features/consult/messages.js';
+import { catalogues } from '../src/i18n/index.js';
 import { stageLabel, actionLabel, categoryLabel } from '../src/features/consult/labels.js';
 
 const ev = (id, action, from, to, note = null) => ({ id, at: `2026-05-0${id}T08:00:00Z`, action, from, to, note });
@@ -57,8 +61,9 @@ test('a topic that ended early shows its end after the stage it left', () => {
 });
 
 test('the console offers the actions of the stage; the proposer may withdraw before voting', () => {
-  assert.deepEqual(staffActions({ stage: 'proposed' }), ['accept', 'decline', 'dismiss']);
-  assert.deepEqual(staffActions({ stage: 'deliberating' }), ['meeting', 'vote_rule', 'open_voting', 'dismiss']);
+  assert.deepEqual(staffActions({ stage: 'proposed' }), ['accept', 'decline', 'invite', 'dismiss']);
+  assert.deepEqual(staffActions({ stage: 'collecting' }), ['start_deliberation', 'vote_rule', 'invite', 'dismiss']);
+  assert.deepEqual(staffActions({ stage: 'deliberating' }), ['meeting', 'vote_rule', 'open_voting', 'invite', 'dismiss']);
   assert.deepEqual(staffActions({ stage: 'voting' }), ['paper_ballot', 'close_voting', 'dismiss']);
   assert.deepEqual(staffActions({ stage: 'decided', passed: true }), ['decision', 'start_implementation', 'dismiss']);
   assert.deepEqual(staffActions({ stage: 'decided', passed: false }), ['publish_notice', 'dismiss']);
@@ -203,14 +208,26 @@ test('results become rows and a bar chart, by count and by floor area', () => {
 });
 
 test('the server\'s messages in the user\'s language', () => {
-  assert.equal(consultMessage('zh-CN', 'the notice period is not over'), '公示期还没有结束。');
-  assert.equal(consultMessage('en', 'this voter has voted already'), 'This voter has voted already.');
+  assert.equal(conflictMessage('zh-CN', 'notice_not_over'), '公示期还没有结束。');
+  assert.equal(conflictMessage('en', 'already_voted'), 'This voter has voted already.');
+  assert.equal(conflictMessage('en', 'a_reason_from_the_future'), null);
+  assert.equal(consultMessage('zh-CN', 'staff of the community record meetings'), '协商会议由社区工作人员记录。');
   assert.equal(consultMessage('en', 'something new'), null);
+  // A 409 goes by its reason, never by its English text.
+  assert.equal(consultMessage('zh-CN', 'the notice period is not over'), null);
   assert.equal(fieldMessage('zh-CN', 'must be 1 to 100 characters'), '应为 1 到 100 个字');
   assert.equal(fieldMessage('zh-CN', 'a reason is required'), '请说明理由。');
   assert.equal(fieldMessage('en', 'brand new words'), 'brand new words');
-  assert.equal(noticeHeadline('zh-CN', { status: 409, message: 'voting is not open now' }), '现在不在表决时间内。');
-  assert.equal(noticeHeadline('zh-CN', { status: 0, message: 'voting is not open now' }), '');
+  assert.equal(noticeHeadline('zh-CN', { status: 409, reason: 'voting_not_open', message: 'anything' }), '现在不在表决时间内。');
+  assert.equal(noticeHeadline('zh-CN', { status: 409, reason: 'wrong_stage', message: 'meetings are held while deliberating' }),
+    '议题当前所处的阶段不能进行这项操作，请刷新后查看。');
+  assert.equal(noticeHeadline('zh-CN', { status: 409, reason: 'unknown_reason', message: 'x' }), '');
+  assert.equal(noticeHeadline('zh-CN', { status: 0, reason: 'voting_not_open' }), '');
+  assert.equal(noticeHeadline('en', { status: 403, message: 'staff of the community invite organisations' }),
+    'Staff of the community invite organisations.');
+  assert.equal(errorText('zh-CN', { status: 409, reason: 'photo_limit', message: 'a topic holds at most 9 photos' }), '图片已达 9 张的上限。');
+  assert.equal(errorText('zh-CN', { status: 400, field: 'photo', message: 'must be a JPEG or PNG image, sent as such' }),
+    '只能上传 JPEG 或 PNG 图片。');
   assert.equal(reasonText('zh-CN', 'approval not more than half of the ballots cast'), '赞成票未超过投票总数的一半');
   assert.equal(reasonText('en', 'participation below two thirds of owners by area'),
     'Fewer than two thirds of owners took part (by floor area)');
@@ -233,5 +250,41 @@ test('objections run with the notice; progress notes name their item', () => {
   assert.ok(!objectionsOpen({ ...t, stage: 'implementing' }, 0));
   assert.deepEqual(progressNote('item 3: 50% — 完成招标'), { item: 3, progress: 50, text: '完成招标' });
   assert.deepEqual(progressNote('item 12: 100%'), { item: 12, progress: 100, text: '' });
+  assert.deepEqual(inviteNote('organisations: 3 17'), [3, 17]);
+  assert.deepEqual(inviteNote('none'), []);
+  assert.equal(inviteNote('something else'), null);
   assert.equal(progressNote('something else'), null);
+});
+
+test('every reason code of the 409s has words in both languages', () => {
+  const reasons = ['wrong_stage', 'no_vote_rule', 'vote_not_passed', 'no_decision', 'implement_first', 'notice_not_over',
+    'open_objections', 'notice_over', 'voting_not_open', 'already_voted', 'paper_ballot', 'already_answered',
+    'already_reported', 'photo_limit', 'moved_meanwhile'];
+  assert.deepEqual(Object.keys(CONFLICT_REASONS).sort(), [...reasons].sort(), 'the codes of docs/API.md');
+  for (const l of ['zh-CN', 'en']) {
+    for (const r of reasons) {
+      const key = CONFLICT_REASONS[r];
+      assert.equal(typeof catalogues[l].consult.msg[key], 'string', `${l} consult.msg.${key}`);
+    }
+  }
+});
+
+test('photos are picked by type, size and room; ids are typed as a list', () => {
+  const f = (name, type, size) => ({ name, type, size });
+  const { ok, rejected } = pickPhotos([f('a.jpg', 'image/jpeg', 10), f('b.gif', 'image/gif', 10),
+    f('c.png', 'image/png', PHOTO_BYTES + 1), f('d.png', 'image/png', PHOTO_BYTES), f('e.png', 'image/png', 1)], 2);
+  assert.deepEqual(ok.map((x) => x.name), ['a.jpg', 'd.png']);
+  assert.deepEqual(rejected.map((x) => [x.name, x.key]), [['b.gif', 'consult.msg.photoType'],
+    ['c.png', 'consult.msg.photoSize'], ['e.png', 'consult.msg.photoLimit']]);
+  assert.deepEqual(parseIds('12, 15 17，12'), { ids: [12, 15, 17] });
+  assert.deepEqual(parseIds(''), { ids: [] });
+  assert.deepEqual(parseIds('12, x'), { error: 'consult.meetings.needIds' });
+  assert.deepEqual(parseIds('0'), { error: 'consult.meetings.needIds' });
+  assert.ok(photosOpen({ stage: 'proposed' }) && photosOpen({ stage: 'notice' }));
+  assert.ok(!photosOpen({ stage: 'closed' }) && !photosOpen({ stage: 'withdrawn' }));
+  assert.ok(itemPhotosOpen({ stage: 'implementing' }) && itemPhotosOpen({ stage: 'notice' }));
+  assert.ok(!itemPhotosOpen({ stage: 'decided' }));
+  const ms = [{ id: 1 }, { id: 2 }];
+  assert.deepEqual(opinionMeetings({ stage: 'deliberating' }, ms), ms);
+  assert.deepEqual(opinionMeetings({ stage: 'collecting' }, ms), []);
 });

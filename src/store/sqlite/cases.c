@@ -1557,8 +1557,8 @@ enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targe
         return GR_OK;
     struct gr_buf b;
     gr_buf_init(&b, 512);
-    gr_buf_adds(&b, "SELECT id, case_id, at, target, kind, note FROM notifications WHERE "
-                    "target IN (?");
+    gr_buf_adds(&b, "SELECT id, case_id, at, target, kind, note, topic_id FROM notifications "
+                    "WHERE target IN (?");
     for (size_t i = 1; i < n; i++)
         gr_buf_adds(&b, ", ?");
     gr_buf_adds(&b,
@@ -1584,7 +1584,8 @@ enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targe
                                     sqlite3_column_int64(q, 2),
                                     col_text(q, 3),
                                     col_text(q, 4),
-                                    col_text(q, 5)};
+                                    col_text(q, 5),
+                                    sqlite3_column_int64(q, 6)};
         if (fn(ctx, &x))
             break;
     }

@@ -1,9 +1,11 @@
 /*
- * consult.c - topics, their events, opinions, meetings, vote rules, voters, the ballot
- * log and the running tally.
+ * consult.c - topics, their events, opinions, meetings and who attended them, vote rules,
+ * voters, the ballot log and the running tally; invited organisations, followers and their
+ * notifications, photos of topics and of their implementation items.
  *
  * The one-vote guarantee is the voters table's primary key (topic, voter): a second
  * insert fails inside the same transaction as the ballot, whatever the concurrency.
+ * Followers are told of a change in the transaction of the change.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -50,7 +52,7 @@ static const char *col_text(sqlite3_stmt *q, int c)
     "id, scope_node_id, scope_building_id, scope_unit_id, title, body, category, "                 \
     "proposer_user_id, proposer_kind, proposer_org_id, stage, passed, decision_text, "             \
     "decision_org_id, decision_person, notice_ends_at, tally_digest, created_at, updated_at, "     \
-    "city_id, district_id, street_id, community_id, grid_id"
+    "city_id, district_id, street_id, community_id, grid_id, case_id"
 
 static void read_topic(sqlite3_stmt *q, struct gr_topic *t)
 {
@@ -76,6 +78,7 @@ static void read_topic(sqlite3_stmt *q, struct gr_topic *t)
     t->updated_at = col_text(q, 18);
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
         t->anc.id[l] = sqlite3_column_int64(q, 18 + l);
+    t->case_id = sqlite3_column_int64(q, 24);
 }
 
 static enum gr_err add_event(struct gr_store *st, int64_t topic, int64_t actor, const char *action,
@@ -107,8 +110,8 @@ enum gr_err gr_store_topic_create(struct gr_store *st, const struct gr_topic *t,
     sqlite3_stmt *q = gr_sq_prepare(
         st, "INSERT INTO topics(scope_node_id, scope_building_id, scope_unit_id, title, body, "
             "category, proposer_user_id, proposer_kind, proposer_org_id, stage, created_at, "
-            "updated_at, city_id, district_id, street_id, community_id, grid_id) VALUES (?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?)");
+            "updated_at, city_id, district_id, street_id, community_id, grid_id, case_id) VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!q)
         return GR_EDB;
     char now[32];
@@ -126,6 +129,7 @@ enum gr_err gr_store_topic_create(struct gr_store *st, const struct gr_topic *t,
     sqlite3_bind_text(q, 11, now, -1, SQLITE_TRANSIENT);
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
         bind_id(q, 11 + l, anc.id[l]);
+    bind_id(q, 17, t->case_id);
     if ((e = done(st, q)))
         return e;
     *out_id = sqlite3_last_insert_rowid(st->db);
@@ -156,8 +160,8 @@ enum gr_err gr_store_topic_get(struct gr_store *st, int64_t id, struct gr_topic 
     return GR_OK;
 }
 
-enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *qy, const int64_t *also,
-                                size_t n_also, const char *stage, gr_topic_fn fn, void *ctx,
+enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *qy,
+                                const struct gr_topic_filter *f, gr_topic_fn fn, void *ctx,
                                 bool *more)
 {
     *more = false;
@@ -165,21 +169,29 @@ enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *qy, 
     gr_buf_init(&b, 8192);
     gr_buf_adds(&b, "SELECT " TOPIC_COLS " FROM topics WHERE id > ?");
     if (!qy->all) {
-        if (!qy->n_scopes && !n_also) {
+        if (!qy->n_scopes && !f->n_also && !f->n_orgs) {
             gr_buf_cleanup(&b);
             return GR_OK;
         }
         gr_buf_adds(&b, " AND (0");
         for (size_t i = 0; i < qy->n_scopes; i++)
             gr_buf_printf(&b, " OR %s = ?", anc_cols[qy->scopes[i].level]);
-        for (size_t i = 0; i < n_also; i++)
+        for (size_t i = 0; i < f->n_also; i++)
             gr_buf_adds(&b, " OR scope_node_id = ?");
+        if (f->n_orgs) {
+            gr_buf_adds(&b, " OR id IN (SELECT topic_id FROM topic_orgs WHERE org_id IN (?");
+            for (size_t i = 1; i < f->n_orgs; i++)
+                gr_buf_adds(&b, ", ?");
+            gr_buf_adds(&b, "))");
+        }
         gr_buf_adds(&b, ")");
     }
     if (qy->under.id)
         gr_buf_printf(&b, " AND %s = ?", anc_cols[qy->under.level]);
-    if (stage)
+    if (f->stage)
         gr_buf_adds(&b, " AND stage = ?");
+    if (f->case_id)
+        gr_buf_adds(&b, " AND case_id = ?");
     gr_buf_adds(&b, " ORDER BY id LIMIT ?");
     sqlite3_stmt *q = gr_sq_prepare(st, b.data);
     gr_buf_cleanup(&b);
@@ -190,13 +202,17 @@ enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *qy, 
     if (!qy->all) {
         for (size_t i = 0; i < qy->n_scopes; i++)
             sqlite3_bind_int64(q, at++, qy->scopes[i].id);
-        for (size_t i = 0; i < n_also; i++)
-            sqlite3_bind_int64(q, at++, also[i]);
+        for (size_t i = 0; i < f->n_also; i++)
+            sqlite3_bind_int64(q, at++, f->also[i]);
+        for (size_t i = 0; i < f->n_orgs; i++)
+            sqlite3_bind_int64(q, at++, f->orgs[i]);
     }
     if (qy->under.id)
         sqlite3_bind_int64(q, at++, qy->under.id);
-    if (stage)
-        sqlite3_bind_text(q, at++, stage, -1, SQLITE_TRANSIENT);
+    if (f->stage)
+        sqlite3_bind_text(q, at++, f->stage, -1, SQLITE_TRANSIENT);
+    if (f->case_id)
+        sqlite3_bind_int64(q, at++, f->case_id);
     int limit = qy->limit > 0 ? qy->limit : 50;
     sqlite3_bind_int(q, at, limit + 1);
     int rc, n = 0;
@@ -232,7 +248,8 @@ enum gr_err gr_store_topic_move(struct gr_store *st, int64_t id, const char *fro
         return e;
     if (sqlite3_changes(st->db) == 0)
         return GR_ECONFLICT; /* moved by someone else meanwhile */
-    return add_event(st, id, actor, action, from, to, note);
+    e = add_event(st, id, actor, action, from, to, note);
+    return e ? e : gr_store_topic_notify(st, id, "topic_stage", to, actor);
 }
 
 static enum gr_err topic_update(struct gr_store *st, const char *sql, int64_t id, const char *text,
@@ -253,12 +270,12 @@ enum gr_err gr_store_topic_decide(struct gr_store *st, int64_t id, const char *t
                                   const char *person, int64_t actor)
 {
     enum gr_err e = add_event(st, id, actor, "decision", NULL, NULL, text);
-    if (e)
-        return e;
-    return topic_update(st,
-                        "UPDATE topics SET decision_text = ?, decision_org_id = ?, "
-                        "decision_person = ? WHERE id = ?",
-                        id, text, org_id, person);
+    if (!e)
+        e = topic_update(st,
+                         "UPDATE topics SET decision_text = ?, decision_org_id = ?, "
+                         "decision_person = ? WHERE id = ?",
+                         id, text, org_id, person);
+    return e ? e : gr_store_topic_notify(st, id, "topic_decision", text, actor);
 }
 
 enum gr_err gr_store_topic_outcome(struct gr_store *st, int64_t id, bool passed, const char *digest)
@@ -331,7 +348,7 @@ enum gr_err gr_store_opinion_add(struct gr_store *st, const struct gr_opinion *o
     }
     sqlite3_stmt *q = gr_sq_prepare(
         st, "INSERT INTO opinions(topic_id, parent_id, depth, author_user_id, stance, body, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            "created_at, updated_at, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!q)
         return GR_EDB;
     char now[32];
@@ -344,6 +361,7 @@ enum gr_err gr_store_opinion_add(struct gr_store *st, const struct gr_opinion *o
     bind_text(q, 6, o->body);
     sqlite3_bind_text(q, 7, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 8, now, -1, SQLITE_TRANSIENT);
+    bind_id(q, 9, o->meeting_id);
     enum gr_err e = done(st, q);
     if (!e)
         *out_id = sqlite3_last_insert_rowid(st->db);
@@ -352,9 +370,15 @@ enum gr_err gr_store_opinion_add(struct gr_store *st, const struct gr_opinion *o
 
 enum gr_err gr_store_opinions(struct gr_store *st, int64_t topic_id, gr_opinion_fn fn, void *ctx)
 {
+    /* The author's name, and whether they hold a public role (their name is then shown to
+     * everyone; a resident's is masked for other residents by the API). */
     sqlite3_stmt *q = gr_sq_prepare(
-        st, "SELECT id, topic_id, parent_id, author_user_id, depth, version, hidden, stance, "
-            "body, created_at, updated_at FROM opinions WHERE topic_id = ? ORDER BY id");
+        st, "SELECT o.id, o.topic_id, o.parent_id, o.author_user_id, o.depth, o.version, "
+            "o.hidden, o.stance, o.body, o.created_at, o.updated_at, o.meeting_id, u.name, "
+            "EXISTS (SELECT 1 FROM grants g WHERE g.user_id = o.author_user_id AND g.role IN "
+            "('grid_worker', 'community_staff', 'street_staff', 'department_handler', "
+            "'district_staff', 'city_staff', 'admin')) FROM opinions o LEFT JOIN users u ON "
+            "u.id = o.author_user_id WHERE o.topic_id = ? ORDER BY o.id");
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
@@ -372,6 +396,9 @@ enum gr_err gr_store_opinions(struct gr_store *st, int64_t topic_id, gr_opinion_
             .body = col_text(q, 8),
             .created_at = col_text(q, 9),
             .updated_at = col_text(q, 10),
+            .meeting_id = sqlite3_column_int64(q, 11),
+            .author_name = col_text(q, 12),
+            .author_official = sqlite3_column_int(q, 13) != 0,
         };
         if (fn(ctx, &o))
             break;
@@ -430,6 +457,69 @@ enum gr_err gr_store_meetings(struct gr_store *st, int64_t topic_id, gr_meeting_
         if (fn(ctx, &m))
             break;
     }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+/* GR_OK when a prepared, bound query has a row; GR_ENOTFOUND when it has none. */
+static enum gr_err exists(struct gr_store *st, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return GR_OK;
+    return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_meeting_get(struct gr_store *st, int64_t topic_id, int64_t meeting_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT 1 FROM meetings WHERE id = ? AND topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, meeting_id);
+    sqlite3_bind_int64(q, 2, topic_id);
+    return exists(st, q);
+}
+
+enum gr_err gr_store_meeting_attendees_set(struct gr_store *st, int64_t meeting_id,
+                                           const int64_t *users, size_t n_users,
+                                           const int64_t *residents, size_t n_residents)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "DELETE FROM meeting_attendees WHERE meeting_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, meeting_id);
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    q = gr_sq_prepare(st, "INSERT INTO meeting_attendees(meeting_id, user_id, resident_id) "
+                          "VALUES (?, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    for (size_t i = 0; !e && i < n_users + n_residents; i++) {
+        sqlite3_bind_int64(q, 1, meeting_id);
+        bind_id(q, 2, i < n_users ? users[i] : 0);
+        bind_id(q, 3, i < n_users ? 0 : residents[i - n_users]);
+        e = done(st, q);
+    }
+    return e;
+}
+
+enum gr_err gr_store_meeting_attendees(struct gr_store *st, int64_t topic_id, gr_attendee_fn fn,
+                                       void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT a.meeting_id, coalesce(a.user_id, 0), coalesce(a.resident_id, 0) FROM "
+            "meeting_attendees a JOIN meetings m ON m.id = a.meeting_id WHERE m.topic_id = ? "
+            "ORDER BY a.meeting_id, a.resident_id IS NOT NULL, a.rowid");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+               sqlite3_column_int64(q, 2)))
+            break;
     sqlite3_reset(q);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
 }
@@ -839,7 +929,8 @@ enum gr_err gr_store_item_progress(struct gr_store *st, int64_t topic_id, int64_
     char text[600];
     snprintf(text, sizeof(text), "item %lld: %d%%%s%s", (long long)item_id, progress,
              note ? " — " : "", note ? note : "");
-    return add_event(st, topic_id, actor, "progress", NULL, NULL, text);
+    e = add_event(st, topic_id, actor, "progress", NULL, NULL, text);
+    return e ? e : gr_store_topic_notify(st, topic_id, "topic_progress", text, actor);
 }
 
 enum gr_err gr_store_items(struct gr_store *st, int64_t topic_id, gr_item_fn fn, void *ctx)
@@ -862,6 +953,16 @@ enum gr_err gr_store_items(struct gr_store *st, int64_t topic_id, gr_item_fn fn,
     }
     sqlite3_reset(q);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_item_get(struct gr_store *st, int64_t topic_id, int64_t item_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT 1 FROM topic_items WHERE id = ? AND topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, item_id);
+    sqlite3_bind_int64(q, 2, topic_id);
+    return exists(st, q);
 }
 
 enum gr_err gr_store_objection_add(struct gr_store *st, int64_t topic_id, int64_t author,
@@ -1047,29 +1148,232 @@ enum gr_err gr_store_opinion_moderate(struct gr_store *st, int64_t topic_id, int
 enum gr_err gr_store_participation(struct gr_store *st, int64_t user_id, int64_t household_id,
                                    gr_participation_fn fn, void *ctx)
 {
-    /* A person: what the account did. A household: the ballots cast in its name. */
+    /* A person: what the account did, and the meetings it (or the resident it stands for)
+     * attended. A household: the ballots cast in its name and the meetings its residents
+     * attended. */
     char key[32];
     snprintf(key, sizeof(key), "h:%lld", (long long)household_id);
     sqlite3_stmt *q = gr_sq_prepare(
-        st, "SELECT 'opinion', o.topic_id, t.title, o.created_at, NULL FROM opinions o JOIN "
+        st, "SELECT 'opinion', o.topic_id, t.title, o.created_at, NULL, 0 FROM opinions o JOIN "
             "topics t ON t.id = o.topic_id WHERE o.author_user_id = ?1 "
-            "UNION ALL SELECT 'vote', v.topic_id, t.title, v.voted_at, v.channel FROM voters v "
-            "JOIN topics t ON t.id = v.topic_id WHERE (v.cast_by = ?1 AND v.channel = 'online') "
-            "OR v.voter_key = ?2 "
-            "UNION ALL SELECT 'objection', b.topic_id, t.title, b.created_at, NULL FROM "
+            "UNION ALL SELECT 'vote', v.topic_id, t.title, v.voted_at, v.channel, 0 FROM voters "
+            "v JOIN topics t ON t.id = v.topic_id WHERE (v.cast_by = ?1 AND v.channel = "
+            "'online') OR v.voter_key = ?2 "
+            "UNION ALL SELECT 'objection', b.topic_id, t.title, b.created_at, NULL, 0 FROM "
             "objections b JOIN topics t ON t.id = b.topic_id WHERE b.author_user_id = ?1 "
+            "UNION ALL SELECT 'attendance', m.topic_id, t.title, m.held_at, NULL, m.id FROM "
+            "meetings m JOIN topics t ON t.id = m.topic_id WHERE m.id IN (SELECT meeting_id "
+            "FROM meeting_attendees WHERE user_id = ?1 OR resident_id = (SELECT resident_id "
+            "FROM users WHERE id = ?1) OR resident_id IN (SELECT id FROM residents WHERE "
+            "household_id = ?3)) "
             "ORDER BY 4");
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, user_id ? user_id : -1);
     sqlite3_bind_text(q, 2, household_id ? key : "", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 3, household_id ? household_id : -1);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct gr_participation p = {col_text(q, 0), sqlite3_column_int64(q, 1), col_text(q, 2),
-                                     col_text(q, 3), col_text(q, 4)};
+        struct gr_participation p = {col_text(q, 0), sqlite3_column_int64(q, 1),
+                                     col_text(q, 2), col_text(q, 3),
+                                     col_text(q, 4), sqlite3_column_int64(q, 5)};
         if (fn(ctx, &p))
             break;
     }
     sqlite3_reset(q);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+/* ---- invited organisations ---- */
+
+enum gr_err gr_store_topic_orgs_set(struct gr_store *st, int64_t topic_id, const int64_t *orgs,
+                                    size_t n, int64_t actor)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "DELETE FROM topic_orgs WHERE topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    enum gr_err e = done(st, q);
+    if (e)
+        return e;
+    q = gr_sq_prepare(st, "INSERT OR IGNORE INTO topic_orgs(topic_id, org_id) VALUES (?, ?)");
+    if (!q)
+        return GR_EDB;
+    struct gr_buf note;
+    gr_buf_init(&note, 4096);
+    gr_buf_adds(&note, "organisations:");
+    for (size_t i = 0; !e && i < n; i++) {
+        sqlite3_bind_int64(q, 1, topic_id);
+        sqlite3_bind_int64(q, 2, orgs[i]);
+        e = done(st, q);
+        gr_buf_printf(&note, " %lld", (long long)orgs[i]);
+    }
+    if (!e)
+        e = add_event(st, topic_id, actor, "invite", NULL, NULL, n ? note.data : "none");
+    gr_buf_cleanup(&note);
+    return e;
+}
+
+enum gr_err gr_store_topic_orgs(struct gr_store *st, int64_t topic_id, gr_topic_org_fn fn,
+                                void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT t.org_id, coalesce(o.name, '') FROM topic_orgs t LEFT JOIN organisations o ON "
+            "o.id = t.org_id WHERE t.topic_id = ? ORDER BY t.org_id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (fn(ctx, sqlite3_column_int64(q, 0), col_text(q, 1)))
+            break;
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_topic_invites(struct gr_store *st, int64_t topic_id, const int64_t *orgs,
+                                   size_t n, bool *invited)
+{
+    *invited = false;
+    sqlite3_stmt *q =
+        gr_sq_prepare(st, "SELECT 1 FROM topic_orgs WHERE topic_id = ? AND org_id = ?");
+    if (!q)
+        return GR_EDB;
+    enum gr_err e = GR_ENOTFOUND;
+    for (size_t i = 0; e == GR_ENOTFOUND && i < n; i++) {
+        sqlite3_bind_int64(q, 1, topic_id);
+        sqlite3_bind_int64(q, 2, orgs[i]);
+        e = exists(st, q);
+    }
+    *invited = e == GR_OK;
+    return e == GR_ENOTFOUND ? GR_OK : e;
+}
+
+/* ---- followers and their notifications ---- */
+
+enum gr_err gr_store_topic_follow(struct gr_store *st, int64_t topic_id, int64_t user_id, bool on)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, on ? "INSERT OR IGNORE INTO topic_followers(topic_id, user_id, since) VALUES (?, ?, "
+                 "CAST(strftime('%s', 'now') AS INTEGER))"
+               : "DELETE FROM topic_followers WHERE topic_id = ? AND user_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    sqlite3_bind_int64(q, 2, user_id);
+    return done(st, q);
+}
+
+enum gr_err gr_store_topic_followers(struct gr_store *st, int64_t topic_id, int64_t user_id,
+                                     int *count, bool *following)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT count(*), coalesce(sum(user_id = ?), 0) FROM "
+                                        "topic_followers WHERE topic_id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, user_id);
+    sqlite3_bind_int64(q, 2, topic_id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *count = sqlite3_column_int(q, 0);
+        *following = sqlite3_column_int(q, 1) != 0;
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_topic_notify(struct gr_store *st, int64_t topic_id, const char *kind,
+                                  const char *note, int64_t except)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "INSERT INTO notifications(target, topic_id, kind, at, note) SELECT 'u:' || "
+            "user_id, topic_id, ?, CAST(strftime('%s', 'now') AS INTEGER), ? FROM "
+            "topic_followers WHERE topic_id = ? AND user_id <> ?");
+    if (!q)
+        return GR_EDB;
+    bind_text(q, 1, kind);
+    bind_text(q, 2, note);
+    sqlite3_bind_int64(q, 3, topic_id);
+    sqlite3_bind_int64(q, 4, except);
+    return done(st, q);
+}
+
+/* ---- photos of topics and their items ---- */
+
+enum gr_err gr_store_topic_photo_add(struct gr_store *st, const struct gr_topic_photo *p, int max,
+                                     int64_t *out_id)
+{
+    /* Counted and added in the caller's write transaction: concurrent uploads stop at max. */
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT count(*) FROM photos WHERE topic_id = ? AND "
+                                        "coalesce(item_id, 0) = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, p->topic_id);
+    sqlite3_bind_int64(q, 2, p->item_id);
+    int rc = sqlite3_step(q);
+    int n = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW)
+        return gr_sq_err(st, rc);
+    if (n >= max)
+        return GR_ECONFLICT;
+    q = gr_sq_prepare(st, "INSERT INTO photos(topic_id, item_id, mime, bytes, size, sha256, "
+                          "public, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, p->topic_id);
+    bind_id(q, 2, p->item_id);
+    bind_text(q, 3, p->mime);
+    sqlite3_bind_blob64(q, 4, p->bytes, (sqlite3_uint64)p->size, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 5, p->size);
+    bind_text(q, 6, p->sha256);
+    bind_id(q, 7, p->uploaded_by);
+    sqlite3_bind_int64(q, 8, p->created_at);
+    enum gr_err e = done(st, q);
+    if (!e)
+        *out_id = sqlite3_last_insert_rowid(st->db);
+    return e;
+}
+
+enum gr_err gr_store_topic_photos(struct gr_store *st, int64_t topic_id, gr_topic_photo_fn fn,
+                                  void *ctx)
+{
+    sqlite3_stmt *q = gr_sq_prepare(
+        st, "SELECT id, topic_id, coalesce(item_id, 0), coalesce(uploaded_by, 0), created_at, "
+            "size, mime, sha256 FROM photos WHERE topic_id = ? ORDER BY id");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, topic_id);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        struct gr_topic_photo p = {
+            .id = sqlite3_column_int64(q, 0),
+            .topic_id = sqlite3_column_int64(q, 1),
+            .item_id = sqlite3_column_int64(q, 2),
+            .uploaded_by = sqlite3_column_int64(q, 3),
+            .created_at = sqlite3_column_int64(q, 4),
+            .size = sqlite3_column_int64(q, 5),
+            .mime = col_text(q, 6),
+            .sha256 = col_text(q, 7),
+        };
+        if (fn(ctx, &p))
+            break;
+    }
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_store_photo_topic(struct gr_store *st, int64_t photo_id, int64_t *topic_id)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT coalesce(topic_id, 0) FROM photos WHERE id = ?");
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, photo_id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *topic_id = sqlite3_column_int64(q, 0);
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return GR_ENOTFOUND;
+    return rc == SQLITE_ROW ? GR_OK : gr_sq_err(st, rc);
 }

@@ -1,7 +1,7 @@
 // client.js - the one HTTP client of the app: every call to the grassroots API goes here.
 //
 // It sends the session cookie (same origin), adds the CSRF token to writes, and maps the
-// server's error body {"error":{"code","message","field"}} once, into ApiError. The CSRF
+// server's error body {"error":{"code","message","field","reason"?}} once, into ApiError. The CSRF
 // token lives in memory only; after a reload it is fetched again with GET /api/v1/session.
 
 const BASE = 'api/v1';
@@ -12,12 +12,13 @@ let onUnauthenticated = null;
 
 // An error answered by the server (status > 0) or a failure to reach it (status 0).
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, reason) {
     super(message || code);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.field = field || null;
+    this.reason = reason || null; // a stable code beside some errors' code (the consultation's 409s)
   }
 }
 
@@ -48,7 +49,7 @@ export function buildUrl(path, query) {
 export function errorFromBody(status, body) {
   const e = body && typeof body === 'object' ? body.error : null;
   if (e && typeof e === 'object') {
-    return new ApiError(status, e.code || 'internal', e.message || '', e.field);
+    return new ApiError(status, e.code || 'internal', e.message || '', e.field, e.reason);
   }
   return new ApiError(status, status === 0 ? 'network' : 'http_' + status, '');
 }

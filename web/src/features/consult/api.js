@@ -1,6 +1,7 @@
 // api.js - the calls the consultation feature makes (topics, stage actions, opinions,
-// meetings, the vote and its results, the decision), all through the one API client.
-import { api } from '../../api/client.js';
+// meetings and who attended, the vote and its results, the decision, invited
+// organisations, following, photos), all through the one API client.
+import { api, buildUrl } from '../../api/client.js';
 
 export const PAGE = 50;
 
@@ -34,3 +35,14 @@ export const addItem = (id, body) => api.post(`/topics/${id}/items`, body);
 export const updateItem = (id, item, body) => api.patch(`/topics/${id}/items/${item}`, body);
 export const addObjection = (id, body) => api.post(`/topics/${id}/objections`, body);
 export const answerObjection = (id, objection, body) => api.put(`/topics/${id}/objections/${objection}`, body);
+
+// Who attended a meeting ({user_ids, resident_ids}, replacing the lists), the invited
+// organisations (replacing the list), following, photos of the topic or of an item.
+export const setAttendees = (id, meeting, body) => api.put(`/topics/${id}/meetings/${meeting}/attendees`, body);
+export const setInvited = (id, ids) => api.put(`/topics/${id}/organisations`, { organisation_ids: ids });
+export const follow = (id, on) => (on ? api.post(`/topics/${id}/follow`) : api.del(`/topics/${id}/follow`));
+export const uploadPhoto = (id, file, itemId = null) =>
+  api.upload(itemId ? `/topics/${id}/photos?item_id=${itemId}` : `/topics/${id}/photos`, file, file.type);
+export const photoSrc = (photoId) => buildUrl(`/photos/${photoId}`);
+// The topics raised from a case (for the case page).
+export const caseTopics = (caseId) => api.get('/topics', { case_id: caseId, limit: PAGE });

@@ -76,10 +76,49 @@ export function staffActions(topic) {
     notice: ['close'],
   };
   const list = [...(by[stage] || [])];
+  // Stakeholder organisations are invited until voting starts.
+  if (INVITE_STAGES.includes(stage)) list.push('invite');
   if (['proposed', 'collecting', 'deliberating', 'voting', 'decided', 'implementing'].includes(stage)) {
     list.push('dismiss');
   }
   return list;
+}
+
+export const INVITE_STAGES = ['proposed', 'collecting', 'deliberating'];
+
+// Photos of the topic itself are added while it is open; photos of its implementation
+// items while implementing or under notice (src/api/consult.c).
+export const PHOTO_MAX = 9;
+export const PHOTO_BYTES = 4 * 1024 * 1024;
+export const photosOpen = (topic) => Boolean(topic) && isOpenStage(topic.stage);
+export const itemPhotosOpen = (topic) => Boolean(topic) && ['implementing', 'notice'].includes(topic.stage);
+
+// Files a person picked, split into those that may be sent (JPEG or PNG, at most 4 MiB,
+// no more than `room`) and the rest with a catalogue key saying why not.
+export function pickPhotos(files, room) {
+  const ok = [];
+  const rejected = [];
+  for (const f of files || []) {
+    let key = null;
+    if (!['image/jpeg', 'image/png'].includes(f.type)) key = 'consult.msg.photoType';
+    else if (f.size > PHOTO_BYTES) key = 'consult.msg.photoSize';
+    else if (ok.length >= room) key = 'consult.msg.photoLimit';
+    if (key) rejected.push({ name: f.name, key });
+    else ok.push(f);
+  }
+  return { ok, rejected };
+}
+
+// Ids typed in a text box ("12, 15 17"): {ids} or {error: catalogue key}; empty is [].
+export function parseIds(text) {
+  const parts = String(text || '').split(/[\s,，、;；]+/).filter(Boolean);
+  if (parts.some((s) => !/^\d+$/.test(s) || Number(s) <= 0)) return { error: 'consult.meetings.needIds' };
+  return { ids: [...new Set(parts.map(Number))] };
+}
+
+// The meetings an opinion may name: those of the topic, while it is deliberating.
+export function opinionMeetings(topic, meetings) {
+  return topic && topic.stage === 'deliberating' ? [...(meetings || [])] : [];
 }
 
 // Objections are raised while the topic is under notice and the notice period runs.
@@ -93,6 +132,15 @@ export function objectionsOpen(topic, now) {
 export function progressNote(note) {
   const m = String(note || '').match(/^item (\d+): (\d+)%(?: — ([\s\S]*))?$/);
   return m ? { item: Number(m[1]), progress: Number(m[2]), text: m[3] || '' } : null;
+}
+
+// An invitation event's note ("organisations: 3 17" or "none", src/store/sqlite/consult.c)
+// as the ids it names, or null for any other note.
+export function inviteNote(note) {
+  const s = String(note || '');
+  if (s === 'none') return [];
+  const m = s.match(/^organisations:((?: \d+)+)$/);
+  return m ? m[1].trim().split(' ').map(Number) : null;
 }
 
 // The proposer may withdraw until voting starts.

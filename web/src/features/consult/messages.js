@@ -1,42 +1,21 @@
 // messages.js - the consultation API's own messages (src/api/consult.c, src/core/topic.c,
-// src/core/vote.c) in the user's language. A message not listed here is shown as the
-// server wrote it, under the headline for its error code.
+// src/core/vote.c) in the user's language. A 409 is known by its stable reason code; a
+// 400 or 403 by its message. A message not listed here is shown as the server wrote it,
+// under the headline for its error code.
 import { translate } from '../../i18n/index.js';
 import { serverFieldText } from '../../components/fields.js';
 
-// Server message (exact) -> key under consult.msg.
+// Server message (exact) -> key under consult.msg: the 400s and 403s (409s go by their
+// reason, CONFLICT_REASONS).
 const EXACT = {
-  'only a proposed topic is reviewed': 'onlyProposed',
   'only staff managing the topic\'s scope may do this': 'staffOnly',
-  'deliberation follows collecting opinions': 'deliberationFollows',
-  'voting follows deliberation': 'votingFollows',
-  'the topic is not being voted on': 'notVoting',
-  'implementation follows the decision': 'implementationFollows',
-  'the notice follows implementation or a vote that did not pass': 'noticeFollows',
-  'only a topic under public notice is closed': 'closeOnlyNotice',
-  'a topic can be withdrawn only before voting starts': 'withdrawBefore',
   'only the proposer may withdraw a topic; staff dismiss it': 'withdrawProposer',
-  'only an open topic, up to implementation, can be dismissed': 'dismissOpen',
-  'the topic has no vote rule': 'noVoteRule',
-  'the vote did not pass': 'notPassed',
-  'no decision is recorded': 'noDecision',
-  'a passed decision is implemented before its notice': 'implementFirst',
-  'the notice period is not over': 'noticeNotOver',
-  'objections are not yet answered': 'objectionsOpen',
   'a reason is required': 'reasonRequired',
-  'the topic moved meanwhile': 'movedMeanwhile',
-  'opinions are taken while collecting opinions and deliberating': 'opinionsClosed',
   'replies nest at most 3 deep': 'tooDeep',
   'is not an opinion of this topic': 'notOpinion',
   'staff of the community record meetings': 'staffMeetings',
-  'meetings are held while deliberating': 'meetingsDeliberating',
   'staff of the community set the vote rule': 'staffRule',
-  'the vote rule is set before voting opens': 'ruleBeforeVoting',
-  'the topic is not in its voting stage': 'notVotingStage',
-  'voting is not open now': 'votingClosedNow',
   'staff of the community enter paper ballots': 'staffPaper',
-  'this voter has voted already': 'votedAlready',
-  'this ballot was entered on paper': 'enteredOnPaper',
   'you may not vote on this topic': 'mayNotVote',
   'you are not on the list of voters': 'notOnList',
   'only residents of the scope vote on this topic': 'residentsOnly',
@@ -46,7 +25,6 @@ const EXACT = {
   'is not on the list of voters': 'notOnListPaper',
   'names the voter of a paper ballot': 'namesVoter',
   'staff of the community record the decision': 'staffDecision',
-  'a decision is recorded for a topic that passed': 'decisionPassed',
   'must be a community or a grid': 'communityOrGrid',
   'is required: the community or grid': 'scopeRequired',
   'refers to a record that does not exist': 'noSuchRecord',
@@ -71,16 +49,50 @@ const EXACT = {
   'is not a field here': 'notField',
   'must be for, against or neutral': 'stance',
   'staff of the community plan the implementation': 'staffItems',
-  'items are planned while implementing': 'itemsImplementing',
   'staff of the community report progress': 'staffProgress',
-  'progress is reported while implementing': 'progressImplementing',
   'no such item of this topic': 'noItem',
-  'objections are raised during the public notice': 'objectionsNotice',
   'staff of the community answer objections': 'staffObjections',
-  'objections are answered during the notice': 'objectionsAnswerNotice',
   'no such objection of this topic': 'noObjection',
-  'this objection has an answer already': 'answeredAlready',
+  'staff of the community invite organisations': 'staffInvite',
+  'names an organisation that cannot be invited': 'notInvitable',
+  'staff of the community record attendance': 'staffAttendance',
+  'names an account that does not exist': 'noSuchAccount',
+  'names a resident outside the topic\'s scope': 'residentOutside',
+  'is not a meeting of this topic': 'notMeeting',
+  'the proposer and staff of the community add photos of a topic': 'staffPhotos',
+  'staff of the community add photos of the implementation': 'staffItemPhotos',
+  'must be a JPEG or PNG image, sent as such': 'photoType',
+  'a photo may be at most 4 MiB': 'photoSize',
+  'the body must be the image\'s bytes': 'photoEmpty',
+  'staff of the case\'s community raise a topic from it': 'staffCase',
+  'must be a case of the topic\'s community': 'caseCommunity',
 };
+
+// The reason codes of the consultation's 409s (docs/API.md, "Conflicts and their reasons")
+// -> key under consult.msg.
+export const CONFLICT_REASONS = {
+  wrong_stage: 'wrongStage',
+  no_vote_rule: 'noVoteRule',
+  vote_not_passed: 'notPassed',
+  no_decision: 'noDecision',
+  implement_first: 'implementFirst',
+  notice_not_over: 'noticeNotOver',
+  open_objections: 'objectionsOpen',
+  notice_over: 'noticeOver',
+  voting_not_open: 'votingClosedNow',
+  already_voted: 'votedAlready',
+  paper_ballot: 'enteredOnPaper',
+  already_answered: 'answeredAlready',
+  already_reported: 'reportedAlready',
+  photo_limit: 'photoLimit',
+  moved_meanwhile: 'movedMeanwhile',
+};
+
+// A 409's reason in the user's language, or null for an unknown one.
+export function conflictMessage(l, reason) {
+  const key = CONFLICT_REASONS[String(reason || '')];
+  return key ? translate(l, `consult.msg.${key}`) : null;
+}
 
 // The message in the user's language, or null when the catalogue does not know it.
 export function consultMessage(l, message) {
@@ -93,10 +105,19 @@ export function fieldMessage(l, message, field = null) {
   return consultMessage(l, message) || serverFieldText(l, field, message);
 }
 
-// The headline of an error notice: the server's message when it is known, else ''
-// (ErrorNotice then uses the text of the error code).
+// The headline of an error notice: a 409's reason, or the server's message when it is
+// known, else '' (ErrorNotice then uses the text of the error code).
 export function noticeHeadline(l, err) {
-  return (err && err.status > 0 && consultMessage(l, err.message)) || '';
+  if (!err || !(err.status > 0)) return '';
+  if (err.status === 409 && err.reason) return conflictMessage(l, err.reason) || '';
+  return consultMessage(l, err.message) || '';
+}
+
+// The text next to a form field for an error the server gave about it (a 400 by its
+// message, a 409 by its reason).
+export function errorText(l, err) {
+  if (err && err.status === 409 && err.reason) return conflictMessage(l, err.reason) || err.message;
+  return fieldMessage(l, err && err.message, err && err.field);
 }
 
 // The outcome's reason (src/core/vote.c) in the user's language, or as given.

@@ -3,10 +3,11 @@
 // fetched (e.g. a user outside the caller's management) stays unknown and the page shows
 // the id instead.
 import { reactive } from 'vue';
-import { getNode, getUser, nodeChildren } from './api.js';
+import { getNode, getOrganisation, getUser, nodeChildren } from './api.js';
 
 export const nodeNames = reactive({}); // id -> {name, level} | null
 export const userNames = reactive({}); // id -> name | null
+export const orgNames = reactive({}); // id -> name | null
 const asked = new Set();
 
 export function rememberNode(n) {
@@ -32,6 +33,22 @@ export function ensureUser(id) {
     .catch(() => {
       userNames[id] = null;
     });
+}
+
+export function ensureOrg(id) {
+  if (!id || asked.has('o' + id)) return;
+  asked.add('o' + id);
+  getOrganisation(id)
+    .then((o) => {
+      orgNames[id] = o && o.name;
+    })
+    .catch(() => {
+      orgNames[id] = null;
+    });
+}
+
+export function rememberOrg(o) {
+  if (o && o.id) orgNames[o.id] = o.name;
 }
 
 // The nodes a topic may be raised for, from the caller's top nodes: a community and its
