@@ -18,38 +18,10 @@
 #include "../../core/matter.h"
 #include "store_int.h"
 
-static enum gr_err done(struct gr_store *st, sqlite3_stmt *q)
-{
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
-}
-
-static void bind_text(sqlite3_stmt *q, int at, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(q, at, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(q, at);
-}
-
-static void bind_id(sqlite3_stmt *q, int at, int64_t id)
-{
-    if (id)
-        sqlite3_bind_int64(q, at, id);
-    else
-        sqlite3_bind_null(q, at);
-}
-
-static const char *col_text(sqlite3_stmt *q, int c)
-{
-    return (const char *)sqlite3_column_text(q, c);
-}
-
 /* A text column copied into the store's arena (valid until gr_store_release). */
 static const char *keep(struct gr_store *st, sqlite3_stmt *q, int c)
 {
-    const char *s = col_text(q, c);
+    const char *s = gr_sq_text(q, c);
     return s ? gr_sq_keep(st, s, (size_t)sqlite3_column_bytes(q, c)) : NULL;
 }
 
@@ -83,12 +55,12 @@ enum gr_err gr_store_category_put(struct gr_store *st, const struct gr_category_
                                         "excluded.name_en");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, c->code);
-    bind_text(q, 2, c->parent);
-    bind_text(q, 3, c->kind);
-    bind_text(q, 4, c->name);
-    bind_text(q, 5, c->name_en);
-    return done(st, q);
+    gr_sq_bind_text(q, 1, c->code);
+    gr_sq_bind_text(q, 2, c->parent);
+    gr_sq_bind_text(q, 3, c->kind);
+    gr_sq_bind_text(q, 4, c->name);
+    gr_sq_bind_text(q, 5, c->name_en);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_categories(struct gr_store *st, gr_category_fn fn, void *ctx)
@@ -100,8 +72,8 @@ enum gr_err gr_store_categories(struct gr_store *st, gr_category_fn fn, void *ct
         return GR_EDB;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct gr_category_row c = {col_text(q, 0), col_text(q, 1), col_text(q, 2), col_text(q, 3),
-                                    col_text(q, 4)};
+        struct gr_category_row c = {gr_sq_text(q, 0), gr_sq_text(q, 1), gr_sq_text(q, 2),
+                                    gr_sq_text(q, 3), gr_sq_text(q, 4)};
         if (fn(ctx, &c))
             break;
     }
@@ -117,11 +89,11 @@ enum gr_err gr_store_power_type_put(struct gr_store *st, const char *code, const
                                         "ord = excluded.ord");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, code);
-    bind_text(q, 2, name);
-    bind_text(q, 3, name_en);
+    gr_sq_bind_text(q, 1, code);
+    gr_sq_bind_text(q, 2, name);
+    gr_sq_bind_text(q, 3, name_en);
     sqlite3_bind_int(q, 4, ord);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_power_types(struct gr_store *st, gr_power_type_fn fn, void *ctx)
@@ -132,7 +104,7 @@ enum gr_err gr_store_power_types(struct gr_store *st, gr_power_type_fn fn, void 
         return GR_EDB;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        if (fn(ctx, col_text(q, 0), col_text(q, 1), col_text(q, 2)))
+        if (fn(ctx, gr_sq_text(q, 0), gr_sq_text(q, 1), gr_sq_text(q, 2)))
             break;
     return each_end(st, q, rc);
 }
@@ -161,7 +133,7 @@ enum gr_err gr_store_matter_draft(struct gr_store *st, int *version)
     if (!q)
         return GR_EDB;
     sqlite3_bind_int(q, 1, last + 1);
-    if ((e = done(st, q)))
+    if ((e = gr_sq_done(st, q)))
         return e;
     q = gr_sq_prepare(st, "INSERT INTO matters SELECT ?, code, name, category_code, power_type, "
                           "list_kind, governance, owner_level, owner_dept, co_depts, "
@@ -171,7 +143,7 @@ enum gr_err gr_store_matter_draft(struct gr_store *st, int *version)
         return GR_EDB;
     sqlite3_bind_int(q, 1, last + 1);
     sqlite3_bind_int(q, 2, last);
-    if ((e = done(st, q)))
+    if ((e = gr_sq_done(st, q)))
         return e;
     *version = last + 1;
     return GR_OK;
@@ -187,7 +159,7 @@ enum gr_err gr_store_matter_lists(struct gr_store *st, gr_matter_list_fn fn, voi
         return GR_EDB;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct gr_matter_list l = {sqlite3_column_int(q, 0),   col_text(q, 1),
+        struct gr_matter_list l = {sqlite3_column_int(q, 0),   gr_sq_text(q, 1),
                                    sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3),
                                    sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5)};
         if (fn(ctx, &l))
@@ -208,7 +180,7 @@ enum gr_err gr_store_matter_publish(struct gr_store *st, int version, int64_t ef
     enum gr_err e = row(st, q);
     if (e)
         return e;
-    bool draft = strcmp(col_text(q, 0), "draft") == 0;
+    bool draft = strcmp(gr_sq_text(q, 0), "draft") == 0;
     int64_t n = sqlite3_column_int64(q, 1);
     sqlite3_reset(q);
     if (!draft)
@@ -221,9 +193,9 @@ enum gr_err gr_store_matter_publish(struct gr_store *st, int version, int64_t ef
         return GR_EDB;
     sqlite3_bind_int64(q, 1, effective_at);
     sqlite3_bind_int64(q, 2, (int64_t)time(NULL));
-    bind_id(q, 3, by);
+    gr_sq_bind_id(q, 3, by);
     sqlite3_bind_int(q, 4, version);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_matter_current(struct gr_store *st, int64_t now, int *version)
@@ -258,7 +230,7 @@ enum gr_err gr_store_matter_put(struct gr_store *st, int version, const struct g
     enum gr_err e = row(st, q);
     if (e)
         return e;
-    bool draft = strcmp(col_text(q, 0), "draft") == 0;
+    bool draft = strcmp(gr_sq_text(q, 0), "draft") == 0;
     sqlite3_reset(q);
     if (!draft)
         return GR_ECONFLICT;
@@ -267,8 +239,8 @@ enum gr_err gr_store_matter_put(struct gr_store *st, int version, const struct g
                           "code = ?)");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, m->category);
-    bind_text(q, 2, m->power_type);
+    gr_sq_bind_text(q, 1, m->category);
+    gr_sq_bind_text(q, 2, m->power_type);
     if ((e = row(st, q)))
         return e;
     bool cat = sqlite3_column_int(q, 0) > 0, pt = sqlite3_column_int(q, 1) > 0;
@@ -293,22 +265,22 @@ enum gr_err gr_store_matter_put(struct gr_store *st, int version, const struct g
     if (!q)
         return GR_EDB;
     sqlite3_bind_int(q, 1, version);
-    bind_text(q, 2, m->code);
-    bind_text(q, 3, m->name);
-    bind_text(q, 4, m->category);
-    bind_text(q, 5, m->power_type);
-    bind_text(q, 6, gr_list_kind_name(m->list_kind));
-    bind_text(q, 7, gr_governance_name(m->governance));
-    bind_text(q, 8, level_name_or_null(m->owner_level));
-    bind_text(q, 9, m->owner_dept);
-    bind_text(q, 10, len ? co : NULL);
-    bind_text(q, 11, m->legal_basis);
+    gr_sq_bind_text(q, 2, m->code);
+    gr_sq_bind_text(q, 3, m->name);
+    gr_sq_bind_text(q, 4, m->category);
+    gr_sq_bind_text(q, 5, m->power_type);
+    gr_sq_bind_text(q, 6, gr_list_kind_name(m->list_kind));
+    gr_sq_bind_text(q, 7, gr_governance_name(m->governance));
+    gr_sq_bind_text(q, 8, level_name_or_null(m->owner_level));
+    gr_sq_bind_text(q, 9, m->owner_dept);
+    gr_sq_bind_text(q, 10, len ? co : NULL);
+    gr_sq_bind_text(q, 11, m->legal_basis);
     sqlite3_bind_int(q, 12, m->respond_limit);
-    bind_text(q, 13, gr_time_unit_name(m->respond_unit));
+    gr_sq_bind_text(q, 13, gr_time_unit_name(m->respond_unit));
     sqlite3_bind_int(q, 14, m->resolve_limit);
-    bind_text(q, 15, gr_time_unit_name(m->resolve_unit));
+    gr_sq_bind_text(q, 15, gr_time_unit_name(m->resolve_unit));
     sqlite3_bind_int(q, 16, m->urgent);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_matter_delete(struct gr_store *st, int version, const char *code)
@@ -319,8 +291,8 @@ enum gr_err gr_store_matter_delete(struct gr_store *st, int version, const char 
     if (!q)
         return GR_EDB;
     sqlite3_bind_int(q, 1, version);
-    bind_text(q, 2, code);
-    enum gr_err e = done(st, q);
+    gr_sq_bind_text(q, 2, code);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     return sqlite3_changes(st->db) ? GR_OK : GR_ENOTFOUND;
@@ -338,9 +310,9 @@ static void read_matter(struct gr_store *st, sqlite3_stmt *q, struct gr_matter *
     m->name = keep(st, q, 1);
     m->category = keep(st, q, 2);
     m->power_type = keep(st, q, 3);
-    m->list_kind = gr_list_kind_parse(col_text(q, 4));
-    m->governance = gr_governance_parse(col_text(q, 5));
-    const char *lv = col_text(q, 6);
+    m->list_kind = gr_list_kind_parse(gr_sq_text(q, 4));
+    m->governance = gr_governance_parse(gr_sq_text(q, 5));
+    const char *lv = gr_sq_text(q, 6);
     m->owner_level = lv ? gr_level_parse(lv, strlen(lv)) : GR_LEVEL_NONE;
     m->owner_dept = keep(st, q, 7);
     char *co = (char *)keep(st, q, 8);
@@ -354,9 +326,9 @@ static void read_matter(struct gr_store *st, sqlite3_stmt *q, struct gr_matter *
     }
     m->legal_basis = keep(st, q, 9);
     m->respond_limit = sqlite3_column_int(q, 10);
-    m->respond_unit = gr_time_unit_parse(col_text(q, 11));
+    m->respond_unit = gr_time_unit_parse(gr_sq_text(q, 11));
     m->resolve_limit = sqlite3_column_int(q, 12);
-    m->resolve_unit = gr_time_unit_parse(col_text(q, 13));
+    m->resolve_unit = gr_time_unit_parse(gr_sq_text(q, 13));
     m->urgent = sqlite3_column_int(q, 14) != 0;
 }
 
@@ -368,7 +340,7 @@ enum gr_err gr_store_matter_get(struct gr_store *st, int version, const char *co
     if (!q)
         return GR_EDB;
     sqlite3_bind_int(q, 1, version);
-    bind_text(q, 2, code);
+    gr_sq_bind_text(q, 2, code);
     enum gr_err e = row(st, q);
     if (e)
         return e;
@@ -470,7 +442,7 @@ static enum gr_err calendar_load(struct gr_store *st, struct cal_cache *c)
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         gr_ymd d;
-        if (!gr_ymd_parse(col_text(q, 0), &d))
+        if (!gr_ymd_parse(gr_sq_text(q, 0), &d))
             continue;
         if (n == cap) {
             cap *= 2;
@@ -486,7 +458,7 @@ static enum gr_err calendar_load(struct gr_store *st, struct cal_cache *c)
             c->days = a;
             name_at = b;
         }
-        const char *name = col_text(q, 2);
+        const char *name = gr_sq_text(q, 2);
         size_t len = name ? strlen(name) + 1 : 0;
         if (names_len + len > names_cap) {
             names_cap = (names_len + len) * 2;
@@ -504,7 +476,8 @@ static enum gr_err calendar_load(struct gr_store *st, struct cal_cache *c)
             names_len += len;
         }
         c->days[n].ymd = d;
-        c->days[n].kind = strcmp(col_text(q, 1), "workday") == 0 ? GR_DAY_WORKDAY : GR_DAY_HOLIDAY;
+        c->days[n].kind =
+            strcmp(gr_sq_text(q, 1), "workday") == 0 ? GR_DAY_WORKDAY : GR_DAY_HOLIDAY;
         n++;
     }
     sqlite3_reset(q);
@@ -569,10 +542,10 @@ enum gr_err gr_store_calendar_day_set(struct gr_store *st, const char *day, cons
                                         "VALUES (?, ?, ?)");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, day);
-    bind_text(q, 2, kind);
-    bind_text(q, 3, name);
-    enum gr_err e = done(st, q);
+    gr_sq_bind_text(q, 1, day);
+    gr_sq_bind_text(q, 2, kind);
+    gr_sq_bind_text(q, 3, name);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         calendar_changed(st);
     return e;
@@ -583,8 +556,8 @@ enum gr_err gr_store_calendar_day_delete(struct gr_store *st, const char *day)
     sqlite3_stmt *q = gr_sq_prepare(st, "DELETE FROM calendar_days WHERE day = ?");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, day);
-    enum gr_err e = done(st, q);
+    gr_sq_bind_text(q, 1, day);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         calendar_changed(st);
     return e;
@@ -675,11 +648,11 @@ static enum gr_err stats_upsert(struct gr_store *st, const char *subject, const 
             "handling_seconds + excluded.handling_seconds");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, subject);
-    bind_text(q, 2, day);
+    gr_sq_bind_text(q, 1, subject);
+    gr_sq_bind_text(q, 2, day);
     for (int i = 0; i < GR_N_FIGS; i++)
         sqlite3_bind_int64(q, 3 + i, d[i]);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 /* Pending deltas: an open-addressing table per level (the transaction, and the current
@@ -877,7 +850,7 @@ static enum gr_err stats_apply(struct gr_store *st, const struct gr_case *before
  * into the statement (listing callbacks). */
 static void read_case(struct gr_store *st, sqlite3_stmt *q, struct gr_case *c)
 {
-#define T(i) (st ? keep(st, q, (i)) : col_text(q, (i)))
+#define T(i) (st ? keep(st, q, (i)) : gr_sq_text(q, (i)))
 #define I(i) sqlite3_column_int64(q, (i))
     memset(c, 0, sizeof(*c));
     c->id = I(0);
@@ -938,13 +911,13 @@ static void read_case(struct gr_store *st, sqlite3_stmt *q, struct gr_case *c)
 /* Bind every column but id, in CASE_COLS order from parameter `at`. */
 static int bind_case(sqlite3_stmt *q, int at, const struct gr_case *c)
 {
-    bind_text(q, at++, c->status);
-    bind_text(q, at++, c->channel);
+    gr_sq_bind_text(q, at++, c->status);
+    gr_sq_bind_text(q, at++, c->channel);
     sqlite3_bind_int(q, at++, c->matter_version);
-    bind_text(q, at++, c->matter_code);
-    bind_text(q, at++, c->category_code);
-    bind_text(q, at++, c->description);
-    bind_text(q, at++, c->address);
+    gr_sq_bind_text(q, at++, c->matter_code);
+    gr_sq_bind_text(q, at++, c->category_code);
+    gr_sq_bind_text(q, at++, c->description);
+    gr_sq_bind_text(q, at++, c->address);
     if (c->has_point) {
         sqlite3_bind_double(q, at++, c->lat);
         sqlite3_bind_double(q, at++, c->lon);
@@ -952,41 +925,41 @@ static int bind_case(sqlite3_stmt *q, int at, const struct gr_case *c)
         sqlite3_bind_null(q, at++);
         sqlite3_bind_null(q, at++);
     }
-    bind_id(q, at++, c->building_id);
-    bind_id(q, at++, c->unit_id);
+    gr_sq_bind_id(q, at++, c->building_id);
+    gr_sq_bind_id(q, at++, c->unit_id);
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
-        bind_id(q, at++, c->anc.id[l]);
-    bind_text(q, at++, c->owner_level);
+        gr_sq_bind_id(q, at++, c->anc.id[l]);
+    gr_sq_bind_text(q, at++, c->owner_level);
     sqlite3_bind_int64(q, at++, c->owner_node_id);
-    bind_id(q, at++, c->owner_org_id);
-    bind_id(q, at++, c->requester_user_id);
-    bind_text(q, at++, c->requester_name);
-    bind_text(q, at++, c->requester_phone);
-    bind_text(q, at++, c->requester_email);
+    gr_sq_bind_id(q, at++, c->owner_org_id);
+    gr_sq_bind_id(q, at++, c->requester_user_id);
+    gr_sq_bind_text(q, at++, c->requester_name);
+    gr_sq_bind_text(q, at++, c->requester_phone);
+    gr_sq_bind_text(q, at++, c->requester_email);
     sqlite3_bind_int(q, at++, c->anonymous);
     sqlite3_bind_int(q, at++, c->urgent);
-    bind_id(q, at++, c->api_key_id);
-    bind_text(q, at++, c->token);
+    gr_sq_bind_id(q, at++, c->api_key_id);
+    gr_sq_bind_text(q, at++, c->token);
     sqlite3_bind_int64(q, at++, c->created_at);
     sqlite3_bind_int64(q, at++, c->updated_at);
-    bind_text(q, at++, c->day);
+    gr_sq_bind_text(q, at++, c->day);
     const int64_t moments[] = {c->respond_due,   c->resolve_due,  c->first_due,   c->accepted_at,
                                c->dispatched_at, c->responded_at, c->resolved_at, c->closed_at};
     for (size_t i = 0; i < sizeof(moments) / sizeof(moments[0]); i++)
-        bind_id(q, at++, moments[i]);
+        gr_sq_bind_id(q, at++, moments[i]);
     sqlite3_bind_int(q, at++, c->alarm);
     sqlite3_bind_int(q, at++, c->escalations);
     sqlite3_bind_int(q, at++, c->reworks);
     sqlite3_bind_int(q, at++, c->extensions);
     sqlite3_bind_int(q, at++, c->reopens);
-    bind_id(q, at++, c->extension_asked);
-    bind_text(q, at++, c->hold_review);
-    bind_id(q, at++, c->merged_into);
-    bind_text(q, at++, c->rated_resolved);
-    bind_text(q, at++, c->rated_satisfaction);
-    bind_text(q, at++, c->rated_comment);
-    bind_id(q, at++, c->rated_at);
-    bind_text(q, at++, c->public_note);
+    gr_sq_bind_id(q, at++, c->extension_asked);
+    gr_sq_bind_text(q, at++, c->hold_review);
+    gr_sq_bind_id(q, at++, c->merged_into);
+    gr_sq_bind_text(q, at++, c->rated_resolved);
+    gr_sq_bind_text(q, at++, c->rated_satisfaction);
+    gr_sq_bind_text(q, at++, c->rated_comment);
+    gr_sq_bind_id(q, at++, c->rated_at);
+    gr_sq_bind_text(q, at++, c->public_note);
     sqlite3_bind_int(q, at++, c->was_overdue);
     return at;
 }
@@ -1001,14 +974,14 @@ static enum gr_err add_case_event(struct gr_store *st, int64_t case_id,
         return GR_EDB;
     sqlite3_bind_int64(q, 1, case_id);
     sqlite3_bind_int64(q, 2, ev->at);
-    bind_id(q, 3, ev->actor_user_id);
-    bind_text(q, 4, ev->action);
-    bind_text(q, 5, ev->from_status);
-    bind_text(q, 6, ev->to_status);
-    bind_text(q, 7, ev->note);
-    bind_text(q, 8, ev->data);
+    gr_sq_bind_id(q, 3, ev->actor_user_id);
+    gr_sq_bind_text(q, 4, ev->action);
+    gr_sq_bind_text(q, 5, ev->from_status);
+    gr_sq_bind_text(q, 6, ev->to_status);
+    gr_sq_bind_text(q, 7, ev->note);
+    gr_sq_bind_text(q, 8, ev->data);
     sqlite3_bind_int(q, 9, ev->public);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 static enum gr_err add_notices(struct gr_store *st, int64_t case_id, int64_t at,
@@ -1019,11 +992,11 @@ static enum gr_err add_notices(struct gr_store *st, int64_t case_id, int64_t at,
                                             "at) VALUES (?, ?, ?, ?)");
         if (!q)
             return GR_EDB;
-        bind_text(q, 1, nt[i].target);
+        gr_sq_bind_text(q, 1, nt[i].target);
         sqlite3_bind_int64(q, 2, case_id);
-        bind_text(q, 3, nt[i].kind);
+        gr_sq_bind_text(q, 3, nt[i].kind);
         sqlite3_bind_int64(q, 4, at);
-        enum gr_err e = done(st, q);
+        enum gr_err e = gr_sq_done(st, q);
         if (e)
             return e;
     }
@@ -1040,9 +1013,9 @@ enum gr_err gr_store_case_create(struct gr_store *st, const struct gr_case *c,
             "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!q)
         return GR_EDB;
-    bind_id(q, 1, c->id);
+    gr_sq_bind_id(q, 1, c->id);
     bind_case(q, 2, c);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     int64_t id = sqlite3_last_insert_rowid(st->db);
@@ -1082,9 +1055,9 @@ enum gr_err gr_store_case_update(struct gr_store *st, const struct gr_case *befo
         return GR_EDB;
     int at = bind_case(q, 1, after);
     sqlite3_bind_int64(q, at++, before->id);
-    bind_text(q, at++, before->status);
+    gr_sq_bind_text(q, at++, before->status);
     sqlite3_bind_int64(q, at, before->updated_at);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     if (sqlite3_changes(st->db) == 0)
@@ -1111,11 +1084,11 @@ enum gr_err gr_store_case_events(struct gr_store *st, int64_t case_id, gr_case_e
             .case_id = sqlite3_column_int64(q, 1),
             .at = sqlite3_column_int64(q, 2),
             .actor_user_id = sqlite3_column_int64(q, 3),
-            .action = col_text(q, 4),
-            .from_status = col_text(q, 5),
-            .to_status = col_text(q, 6),
-            .note = col_text(q, 7),
-            .data = col_text(q, 8),
+            .action = gr_sq_text(q, 4),
+            .from_status = gr_sq_text(q, 5),
+            .to_status = gr_sq_text(q, 6),
+            .note = gr_sq_text(q, 7),
+            .data = gr_sq_text(q, 8),
             .public = sqlite3_column_int(q, 9) != 0,
         };
         if (fn(ctx, &e))
@@ -1242,15 +1215,15 @@ enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, 
     if (p_also)
         sqlite3_bind_int64(q, p_also, cq->also_org);
     if (p_status)
-        bind_text(q, p_status, cq->status);
+        gr_sq_bind_text(q, p_status, cq->status);
     if (p_org)
         sqlite3_bind_int64(q, p_org, cq->owner_org_id);
     if (p_req)
         sqlite3_bind_int64(q, p_req, cq->requester_user_id);
     if (p_cat)
-        bind_text(q, p_cat, cq->category_code);
+        gr_sq_bind_text(q, p_cat, cq->category_code);
     if (p_matter)
-        bind_text(q, p_matter, cq->matter_code);
+        gr_sq_bind_text(q, p_matter, cq->matter_code);
     if (p_from)
         sqlite3_bind_int64(q, p_from, cq->from);
     if (p_to)
@@ -1288,7 +1261,7 @@ enum gr_err gr_store_cases_near(struct gr_store *st, int64_t community_id, const
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, community_id);
-    bind_text(q, 2, category);
+    gr_sq_bind_text(q, 2, category);
     sqlite3_bind_int64(q, 3, since);
     sqlite3_bind_double(q, 4, lat);
     sqlite3_bind_double(q, 5, lat);
@@ -1342,11 +1315,11 @@ enum gr_err gr_store_task_add(struct gr_store *st, const struct gr_case_task *t,
         return GR_EDB;
     sqlite3_bind_int64(q, 1, t->case_id);
     sqlite3_bind_int64(q, 2, t->org_id);
-    bind_id(q, 3, t->summoned_by);
+    gr_sq_bind_id(q, 3, t->summoned_by);
     sqlite3_bind_int64(q, 4, t->summoned_at);
     sqlite3_bind_int64(q, 5, t->report_due);
     sqlite3_bind_int64(q, 6, t->handle_due);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e && out_id)
         *out_id = sqlite3_last_insert_rowid(st->db);
     return e;
@@ -1378,7 +1351,7 @@ enum gr_err gr_store_task_report(struct gr_store *st, int64_t case_id, int64_t o
     sqlite3_bind_int(q, 2, *late);
     sqlite3_bind_int64(q, 3, case_id);
     sqlite3_bind_int64(q, 4, org_id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_task_done(struct gr_store *st, int64_t case_id, int64_t org_id, int64_t at)
@@ -1404,7 +1377,7 @@ enum gr_err gr_store_task_done(struct gr_store *st, int64_t case_id, int64_t org
     sqlite3_bind_int64(q, 2, at);
     sqlite3_bind_int64(q, 3, case_id);
     sqlite3_bind_int64(q, 4, org_id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_tasks(struct gr_store *st, int64_t case_id, gr_task_fn fn, void *ctx,
@@ -1432,7 +1405,7 @@ enum gr_err gr_store_tasks(struct gr_store *st, int64_t case_id, gr_task_fn fn, 
             .handle_due = sqlite3_column_int64(q, 7),
             .done_at = sqlite3_column_int64(q, 8),
             .late = sqlite3_column_int(q, 9) != 0,
-            .org_name = col_text(q, 10),
+            .org_name = gr_sq_text(q, 10),
         };
         if (!t.done_at)
             (*open)++;
@@ -1451,16 +1424,16 @@ enum gr_err gr_store_photo_add(struct gr_store *st, const struct gr_photo *p, in
                                         "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!q)
         return GR_EDB;
-    bind_id(q, 1, p->case_id);
-    bind_id(q, 2, p->event_id);
-    bind_text(q, 3, p->mime);
+    gr_sq_bind_id(q, 1, p->case_id);
+    gr_sq_bind_id(q, 2, p->event_id);
+    gr_sq_bind_text(q, 3, p->mime);
     sqlite3_bind_blob64(q, 4, p->bytes, (sqlite3_uint64)p->size, SQLITE_STATIC);
     sqlite3_bind_int64(q, 5, p->size);
-    bind_text(q, 6, p->sha256);
+    gr_sq_bind_text(q, 6, p->sha256);
     sqlite3_bind_int(q, 7, p->public);
-    bind_id(q, 8, p->uploaded_by);
+    gr_sq_bind_id(q, 8, p->uploaded_by);
     sqlite3_bind_int64(q, 9, p->created_at);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         *out_id = sqlite3_last_insert_rowid(st->db);
     return e;
@@ -1509,7 +1482,7 @@ enum gr_err gr_store_photo_public(struct gr_store *st, int64_t id, bool public)
         return GR_EDB;
     sqlite3_bind_int(q, 1, public);
     sqlite3_bind_int64(q, 2, id);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     return sqlite3_changes(st->db) ? GR_OK : GR_ENOTFOUND;
@@ -1535,8 +1508,8 @@ enum gr_err gr_store_photos(struct gr_store *st, int64_t case_id, gr_photo_fn fn
             .uploaded_by = sqlite3_column_int64(q, 3),
             .created_at = sqlite3_column_int64(q, 4),
             .size = sqlite3_column_int64(q, 5),
-            .mime = col_text(q, 6),
-            .sha256 = col_text(q, 7),
+            .mime = gr_sq_text(q, 6),
+            .sha256 = gr_sq_text(q, 7),
             .public = sqlite3_column_int(q, 8) != 0,
         };
         (*count)++;
@@ -1569,7 +1542,7 @@ enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targe
         return GR_EDB;
     int at = 1;
     for (size_t i = 0; i < n; i++)
-        bind_text(q, at++, targets[i]);
+        gr_sq_bind_text(q, at++, targets[i]);
     if (before)
         sqlite3_bind_int64(q, at++, before);
     sqlite3_bind_int(q, at, limit + 1);
@@ -1579,12 +1552,9 @@ enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targe
             *more = true;
             break;
         }
-        struct gr_notification x = {sqlite3_column_int64(q, 0),
-                                    sqlite3_column_int64(q, 1),
-                                    sqlite3_column_int64(q, 2),
-                                    col_text(q, 3),
-                                    col_text(q, 4),
-                                    col_text(q, 5),
+        struct gr_notification x = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                                    sqlite3_column_int64(q, 2), gr_sq_text(q, 3),
+                                    gr_sq_text(q, 4),           gr_sq_text(q, 5),
                                     sqlite3_column_int64(q, 6)};
         if (fn(ctx, &x))
             break;
@@ -1616,7 +1586,7 @@ static enum gr_err each_day(struct gr_store *st, const char *subject, const char
         char day[11];
         gr_ymd_format(d, day);
         sqlite3_bind_text(q, 1, day, 10, SQLITE_TRANSIENT);
-        bind_text(q, 2, subject);
+        gr_sq_bind_text(q, 2, subject);
         int rc = sqlite3_step(q);
         if (rc == SQLITE_ROW)
             for (int i = 0; i < GR_N_FIGS; i++)
@@ -1700,7 +1670,7 @@ enum gr_err gr_store_figures_recount(struct gr_store *st)
     sqlite3_stmt *q = gr_sq_prepare(st, "DELETE FROM case_stats");
     if (!q)
         return GR_EDB;
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     /* Pages of cases are read into an arena of their own: what earlier reads handed out
@@ -1722,10 +1692,10 @@ enum gr_err gr_store_api_key_create(struct gr_store *st, const char *name, const
                                         "(?, ?, ?)");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, name);
-    bind_text(q, 2, key_hash);
+    gr_sq_bind_text(q, 1, name);
+    gr_sq_bind_text(q, 2, key_hash);
     sqlite3_bind_int64(q, 3, (int64_t)time(NULL));
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         *out_id = sqlite3_last_insert_rowid(st->db);
     return e;
@@ -1737,7 +1707,7 @@ enum gr_err gr_store_api_key_get(struct gr_store *st, const char *key_hash, int6
         gr_sq_prepare(st, "SELECT id FROM api_keys WHERE key_hash = ? AND disabled = 0");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, key_hash);
+    gr_sq_bind_text(q, 1, key_hash);
     enum gr_err e = row(st, q);
     if (e)
         return e;
@@ -1755,7 +1725,7 @@ enum gr_err gr_store_department(struct gr_store *st, int64_t district_id, const 
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, district_id);
-    bind_text(q, 2, dept);
+    gr_sq_bind_text(q, 2, dept);
     enum gr_err e = row(st, q);
     if (e)
         return e;
@@ -1774,7 +1744,7 @@ enum gr_err gr_store_case_by_token(struct gr_store *st, const char *token, struc
     sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " CASE_COLS " FROM cases WHERE token = ?");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, token);
+    gr_sq_bind_text(q, 1, token);
     enum gr_err e = row(st, q);
     if (e)
         return e;
@@ -1822,11 +1792,11 @@ enum gr_err gr_store_case_events_between(struct gr_store *st, int64_t from, int6
             .case_id = sqlite3_column_int64(q, 1),
             .at = sqlite3_column_int64(q, 2),
             .actor_user_id = sqlite3_column_int64(q, 3),
-            .action = col_text(q, 4),
-            .from_status = col_text(q, 5),
-            .to_status = col_text(q, 6),
-            .note = col_text(q, 7),
-            .data = col_text(q, 8),
+            .action = gr_sq_text(q, 4),
+            .from_status = gr_sq_text(q, 5),
+            .to_status = gr_sq_text(q, 6),
+            .note = gr_sq_text(q, 7),
+            .data = gr_sq_text(q, 8),
             .public = sqlite3_column_int(q, 9) != 0,
         };
         if (fn(ctx, &e))

@@ -18,34 +18,6 @@
 static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
                                                       "street_id", "community_id", "grid_id"};
 
-static enum gr_err done(struct gr_store *st, sqlite3_stmt *q)
-{
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
-}
-
-static void bind_text(sqlite3_stmt *q, int at, const char *s)
-{
-    if (s)
-        sqlite3_bind_text(q, at, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(q, at);
-}
-
-static void bind_id(sqlite3_stmt *q, int at, int64_t id)
-{
-    if (id)
-        sqlite3_bind_int64(q, at, id);
-    else
-        sqlite3_bind_null(q, at);
-}
-
-static const char *col_text(sqlite3_stmt *q, int c)
-{
-    return (const char *)sqlite3_column_text(q, c);
-}
-
 /* ---- topics ---- */
 
 #define TOPIC_COLS                                                                                 \
@@ -61,21 +33,21 @@ static void read_topic(sqlite3_stmt *q, struct gr_topic *t)
     t->scope_node_id = sqlite3_column_int64(q, 1);
     t->scope_building_id = sqlite3_column_int64(q, 2);
     t->scope_unit_id = sqlite3_column_int64(q, 3);
-    t->title = col_text(q, 4);
-    t->body = col_text(q, 5);
-    t->category = col_text(q, 6);
+    t->title = gr_sq_text(q, 4);
+    t->body = gr_sq_text(q, 5);
+    t->category = gr_sq_text(q, 6);
     t->proposer_user_id = sqlite3_column_int64(q, 7);
-    t->proposer_kind = col_text(q, 8);
+    t->proposer_kind = gr_sq_text(q, 8);
     t->proposer_org_id = sqlite3_column_int64(q, 9);
-    t->stage = col_text(q, 10);
+    t->stage = gr_sq_text(q, 10);
     t->passed = sqlite3_column_type(q, 11) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 11);
-    t->decision_text = col_text(q, 12);
+    t->decision_text = gr_sq_text(q, 12);
     t->decision_org_id = sqlite3_column_int64(q, 13);
-    t->decision_person = col_text(q, 14);
+    t->decision_person = gr_sq_text(q, 14);
     t->notice_ends_at = sqlite3_column_int64(q, 15);
-    t->tally_digest = col_text(q, 16);
-    t->created_at = col_text(q, 17);
-    t->updated_at = col_text(q, 18);
+    t->tally_digest = gr_sq_text(q, 16);
+    t->created_at = gr_sq_text(q, 17);
+    t->updated_at = gr_sq_text(q, 18);
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
         t->anc.id[l] = sqlite3_column_int64(q, 18 + l);
     t->case_id = sqlite3_column_int64(q, 24);
@@ -93,12 +65,12 @@ static enum gr_err add_event(struct gr_store *st, int64_t topic, int64_t actor, 
     gr_sq_now(now, sizeof(now));
     sqlite3_bind_int64(q, 1, topic);
     sqlite3_bind_text(q, 2, now, -1, SQLITE_TRANSIENT);
-    bind_id(q, 3, actor);
-    bind_text(q, 4, action);
-    bind_text(q, 5, from);
-    bind_text(q, 6, to);
-    bind_text(q, 7, note);
-    return done(st, q);
+    gr_sq_bind_id(q, 3, actor);
+    gr_sq_bind_text(q, 4, action);
+    gr_sq_bind_text(q, 5, from);
+    gr_sq_bind_text(q, 6, to);
+    gr_sq_bind_text(q, 7, note);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_topic_create(struct gr_store *st, const struct gr_topic *t, int64_t *out_id)
@@ -117,20 +89,20 @@ enum gr_err gr_store_topic_create(struct gr_store *st, const struct gr_topic *t,
     char now[32];
     gr_sq_now(now, sizeof(now));
     sqlite3_bind_int64(q, 1, t->scope_node_id);
-    bind_id(q, 2, t->scope_building_id);
-    bind_id(q, 3, t->scope_unit_id);
-    bind_text(q, 4, t->title);
-    bind_text(q, 5, t->body);
-    bind_text(q, 6, t->category);
+    gr_sq_bind_id(q, 2, t->scope_building_id);
+    gr_sq_bind_id(q, 3, t->scope_unit_id);
+    gr_sq_bind_text(q, 4, t->title);
+    gr_sq_bind_text(q, 5, t->body);
+    gr_sq_bind_text(q, 6, t->category);
     sqlite3_bind_int64(q, 7, t->proposer_user_id);
-    bind_text(q, 8, t->proposer_kind);
-    bind_id(q, 9, t->proposer_org_id);
+    gr_sq_bind_text(q, 8, t->proposer_kind);
+    gr_sq_bind_id(q, 9, t->proposer_org_id);
     sqlite3_bind_text(q, 10, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 11, now, -1, SQLITE_TRANSIENT);
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
-        bind_id(q, 11 + l, anc.id[l]);
-    bind_id(q, 17, t->case_id);
-    if ((e = done(st, q)))
+        gr_sq_bind_id(q, 11 + l, anc.id[l]);
+    gr_sq_bind_id(q, 17, t->case_id);
+    if ((e = gr_sq_done(st, q)))
         return e;
     *out_id = sqlite3_last_insert_rowid(st->db);
     return add_event(st, *out_id, t->proposer_user_id, "propose", NULL, "proposed", NULL);
@@ -243,7 +215,7 @@ enum gr_err gr_store_topic_move(struct gr_store *st, int64_t id, const char *fro
     sqlite3_bind_text(q, 2, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 3, id);
     sqlite3_bind_text(q, 4, from, -1, SQLITE_TRANSIENT);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     if (sqlite3_changes(st->db) == 0)
@@ -258,11 +230,11 @@ static enum gr_err topic_update(struct gr_store *st, const char *sql, int64_t id
     sqlite3_stmt *q = gr_sq_prepare(st, sql);
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, text);
-    bind_id(q, 2, num);
-    bind_text(q, 3, text2);
+    gr_sq_bind_text(q, 1, text);
+    gr_sq_bind_id(q, 2, num);
+    gr_sq_bind_text(q, 3, text2);
     sqlite3_bind_int64(q, 4, id);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     return (!e && sqlite3_changes(st->db) == 0) ? GR_ENOTFOUND : e;
 }
 
@@ -285,9 +257,9 @@ enum gr_err gr_store_topic_outcome(struct gr_store *st, int64_t id, bool passed,
     if (!q)
         return GR_EDB;
     sqlite3_bind_int(q, 1, passed);
-    bind_text(q, 2, digest);
+    gr_sq_bind_text(q, 2, digest);
     sqlite3_bind_int64(q, 3, id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_topic_notice(struct gr_store *st, int64_t id, int64_t ends_at)
@@ -297,7 +269,7 @@ enum gr_err gr_store_topic_notice(struct gr_store *st, int64_t id, int64_t ends_
         return GR_EDB;
     sqlite3_bind_int64(q, 1, ends_at);
     sqlite3_bind_int64(q, 2, id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_topic_events(struct gr_store *st, int64_t topic_id, gr_topic_event_fn fn,
@@ -311,12 +283,8 @@ enum gr_err gr_store_topic_events(struct gr_store *st, int64_t topic_id, gr_topi
     sqlite3_bind_int64(q, 1, topic_id);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct gr_topic_event e = {sqlite3_column_int64(q, 0),
-                                   col_text(q, 1),
-                                   col_text(q, 2),
-                                   col_text(q, 3),
-                                   col_text(q, 4),
-                                   col_text(q, 5),
+        struct gr_topic_event e = {sqlite3_column_int64(q, 0), gr_sq_text(q, 1), gr_sq_text(q, 2),
+                                   gr_sq_text(q, 3),           gr_sq_text(q, 4), gr_sq_text(q, 5),
                                    sqlite3_column_int64(q, 6)};
         if (fn(ctx, &e))
             break;
@@ -354,15 +322,15 @@ enum gr_err gr_store_opinion_add(struct gr_store *st, const struct gr_opinion *o
     char now[32];
     gr_sq_now(now, sizeof(now));
     sqlite3_bind_int64(q, 1, o->topic_id);
-    bind_id(q, 2, o->parent_id);
+    gr_sq_bind_id(q, 2, o->parent_id);
     sqlite3_bind_int(q, 3, depth);
     sqlite3_bind_int64(q, 4, o->author_user_id);
-    bind_text(q, 5, o->stance);
-    bind_text(q, 6, o->body);
+    gr_sq_bind_text(q, 5, o->stance);
+    gr_sq_bind_text(q, 6, o->body);
     sqlite3_bind_text(q, 7, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 8, now, -1, SQLITE_TRANSIENT);
-    bind_id(q, 9, o->meeting_id);
-    enum gr_err e = done(st, q);
+    gr_sq_bind_id(q, 9, o->meeting_id);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         *out_id = sqlite3_last_insert_rowid(st->db);
     return e;
@@ -392,12 +360,12 @@ enum gr_err gr_store_opinions(struct gr_store *st, int64_t topic_id, gr_opinion_
             .depth = sqlite3_column_int(q, 4),
             .version = sqlite3_column_int(q, 5),
             .hidden = sqlite3_column_int(q, 6) != 0,
-            .stance = col_text(q, 7),
-            .body = col_text(q, 8),
-            .created_at = col_text(q, 9),
-            .updated_at = col_text(q, 10),
+            .stance = gr_sq_text(q, 7),
+            .body = gr_sq_text(q, 8),
+            .created_at = gr_sq_text(q, 9),
+            .updated_at = gr_sq_text(q, 10),
             .meeting_id = sqlite3_column_int64(q, 11),
-            .author_name = col_text(q, 12),
+            .author_name = gr_sq_text(q, 12),
             .author_official = sqlite3_column_int(q, 13) != 0,
         };
         if (fn(ctx, &o))
@@ -417,15 +385,15 @@ enum gr_err gr_store_meeting_add(struct gr_store *st, const struct gr_meeting *m
     char now[32];
     gr_sq_now(now, sizeof(now));
     sqlite3_bind_int64(q, 1, m->topic_id);
-    bind_text(q, 2, m->held_at);
-    bind_text(q, 3, m->place);
-    bind_text(q, 4, m->agenda);
-    bind_text(q, 5, m->minutes);
-    bind_text(q, 6, m->participants);
+    gr_sq_bind_text(q, 2, m->held_at);
+    gr_sq_bind_text(q, 3, m->place);
+    gr_sq_bind_text(q, 4, m->agenda);
+    gr_sq_bind_text(q, 5, m->minutes);
+    gr_sq_bind_text(q, 6, m->participants);
     sqlite3_bind_int64(q, 7, m->attendance);
-    bind_id(q, 8, m->created_by);
+    gr_sq_bind_id(q, 8, m->created_by);
     sqlite3_bind_text(q, 9, now, -1, SQLITE_TRANSIENT);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e) {
         *out_id = sqlite3_last_insert_rowid(st->db);
         char note[200];
@@ -445,15 +413,10 @@ enum gr_err gr_store_meetings(struct gr_store *st, int64_t topic_id, gr_meeting_
     sqlite3_bind_int64(q, 1, topic_id);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct gr_meeting m = {sqlite3_column_int64(q, 0),
-                               sqlite3_column_int64(q, 1),
-                               sqlite3_column_int64(q, 2),
-                               col_text(q, 3),
-                               col_text(q, 4),
-                               col_text(q, 5),
-                               col_text(q, 6),
-                               col_text(q, 7),
-                               sqlite3_column_int64(q, 8)};
+        struct gr_meeting m = {
+            sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2),
+            gr_sq_text(q, 3),           gr_sq_text(q, 4),           gr_sq_text(q, 5),
+            gr_sq_text(q, 6),           gr_sq_text(q, 7),           sqlite3_column_int64(q, 8)};
         if (fn(ctx, &m))
             break;
     }
@@ -489,7 +452,7 @@ enum gr_err gr_store_meeting_attendees_set(struct gr_store *st, int64_t meeting_
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, meeting_id);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     q = gr_sq_prepare(st, "INSERT INTO meeting_attendees(meeting_id, user_id, resident_id) "
@@ -498,9 +461,9 @@ enum gr_err gr_store_meeting_attendees_set(struct gr_store *st, int64_t meeting_
         return GR_EDB;
     for (size_t i = 0; !e && i < n_users + n_residents; i++) {
         sqlite3_bind_int64(q, 1, meeting_id);
-        bind_id(q, 2, i < n_users ? users[i] : 0);
-        bind_id(q, 3, i < n_users ? 0 : residents[i - n_users]);
-        e = done(st, q);
+        gr_sq_bind_id(q, 2, i < n_users ? users[i] : 0);
+        gr_sq_bind_id(q, 3, i < n_users ? 0 : residents[i - n_users]);
+        e = gr_sq_done(st, q);
     }
     return e;
 }
@@ -536,19 +499,19 @@ enum gr_err gr_store_vote_rule_set(struct gr_store *st, int64_t topic_id,
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
-    bind_text(q, 2, r->eligibility);
-    bind_text(q, 3, r->kind);
-    bind_text(q, 4, r->options);
+    gr_sq_bind_text(q, 2, r->eligibility);
+    gr_sq_bind_text(q, 3, r->kind);
+    gr_sq_bind_text(q, 4, r->options);
     sqlite3_bind_int(q, 5, r->max_choices);
-    bind_text(q, 6, r->pass);
+    gr_sq_bind_text(q, 6, r->pass);
     sqlite3_bind_int(q, 7, r->quorum_num);
     sqlite3_bind_int(q, 8, r->quorum_den);
     sqlite3_bind_int(q, 9, r->allow_change);
     sqlite3_bind_int(q, 10, r->live_results);
     sqlite3_bind_int64(q, 11, r->opens_at);
     sqlite3_bind_int64(q, 12, r->closes_at);
-    bind_text(q, 13, r->voter_list);
-    return done(st, q);
+    gr_sq_bind_text(q, 13, r->voter_list);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_vote_rule_get(struct gr_store *st, int64_t topic_id,
@@ -569,7 +532,7 @@ enum gr_err gr_store_vote_rule_get(struct gr_store *st, int64_t topic_id,
     }
     const char *t[5];
     for (int i = 0; i < 5; i++)
-        t[i] = col_text(q, i) ? gr_sq_keep(st, col_text(q, i), strlen(col_text(q, i))) : NULL;
+        t[i] = gr_sq_text(q, i) ? gr_sq_keep(st, gr_sq_text(q, i), strlen(gr_sq_text(q, i))) : NULL;
     r->eligibility = t[0];
     r->kind = t[1];
     r->options = t[2];
@@ -603,7 +566,7 @@ enum gr_err gr_store_electorate_freeze(struct gr_store *st, int64_t topic_id,
         for (size_t i = 0; !e && i < n_list; i++) {
             sqlite3_bind_int64(q, 1, topic_id);
             sqlite3_bind_int64(q, 2, list[i]);
-            e = done(st, q);
+            e = gr_sq_done(st, q);
         }
     } else {
         bool people = strcmp(eligibility, "residents") == 0;
@@ -625,7 +588,7 @@ enum gr_err gr_store_electorate_freeze(struct gr_store *st, int64_t topic_id,
         sqlite3_bind_int64(q, 2, scope.id);
         if (unit_id || building_id)
             sqlite3_bind_int64(q, 3, unit_id ? unit_id : building_id);
-        e = done(st, q);
+        e = gr_sq_done(st, q);
     }
     if (e)
         return e;
@@ -635,7 +598,7 @@ enum gr_err gr_store_electorate_freeze(struct gr_store *st, int64_t topic_id,
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_elector(struct gr_store *st, int64_t topic_id, const char *voter_key,
@@ -646,7 +609,7 @@ enum gr_err gr_store_elector(struct gr_store *st, int64_t topic_id, const char *
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
-    bind_text(q, 2, voter_key);
+    gr_sq_bind_text(q, 2, voter_key);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW)
         *area = sqlite3_column_int64(q, 0);
@@ -683,7 +646,7 @@ static enum gr_err tally_add(struct gr_store *st, int64_t topic, const char *cho
         sqlite3_bind_int64(q, 2, option);
         sqlite3_bind_int64(q, 3, sign);
         sqlite3_bind_int64(q, 4, sign * area);
-        e = done(st, q);
+        e = gr_sq_done(st, q);
     }
     return e;
 }
@@ -699,9 +662,9 @@ enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char
     char now[32];
     gr_sq_now(now, sizeof(now));
     sqlite3_bind_int64(q, 1, topic_id);
-    bind_text(q, 2, voter_key);
-    bind_text(q, 3, channel);
-    bind_id(q, 4, cast_by);
+    gr_sq_bind_text(q, 2, voter_key);
+    gr_sq_bind_text(q, 3, channel);
+    gr_sq_bind_id(q, 4, cast_by);
     sqlite3_bind_text(q, 5, now, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
@@ -715,8 +678,8 @@ enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char
         if (!c)
             return GR_EDB;
         sqlite3_bind_int64(c, 1, topic_id);
-        bind_text(c, 2, voter_key);
-        bool on_paper = sqlite3_step(c) == SQLITE_ROW && strcmp(col_text(c, 0), "paper") == 0;
+        gr_sq_bind_text(c, 2, voter_key);
+        bool on_paper = sqlite3_step(c) == SQLITE_ROW && strcmp(gr_sq_text(c, 0), "paper") == 0;
         sqlite3_reset(c);
         if (on_paper)
             return GR_ECONFLICT;
@@ -729,7 +692,7 @@ enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char
         int64_t old_area = 0;
         if (a) {
             sqlite3_bind_int64(a, 1, topic_id);
-            bind_text(a, 2, slot);
+            gr_sq_bind_text(a, 2, slot);
             if (sqlite3_step(a) == SQLITE_ROW)
                 old_area = sqlite3_column_int64(a, 0);
             sqlite3_reset(a);
@@ -744,11 +707,11 @@ enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char
                               "voter_key = ?");
         if (!u)
             return GR_EDB;
-        bind_id(u, 1, cast_by);
+        gr_sq_bind_id(u, 1, cast_by);
         sqlite3_bind_text(u, 2, now, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(u, 3, topic_id);
-        bind_text(u, 4, voter_key);
-        if ((e = done(st, u)))
+        gr_sq_bind_text(u, 4, voter_key);
+        if ((e = gr_sq_done(st, u)))
             return e;
     } else if (rc != SQLITE_DONE) {
         return gr_sq_err(st, rc);
@@ -757,10 +720,10 @@ enum gr_err gr_store_vote_cast(struct gr_store *st, int64_t topic_id, const char
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
-    bind_text(q, 2, slot);
-    bind_text(q, 3, choices);
+    gr_sq_bind_text(q, 2, slot);
+    gr_sq_bind_text(q, 3, choices);
     sqlite3_bind_int64(q, 4, area);
-    if ((e = done(st, q)))
+    if ((e = gr_sq_done(st, q)))
         return e;
     return tally_add(st, topic_id, choices, area, +1);
 }
@@ -773,11 +736,11 @@ enum gr_err gr_store_voted(struct gr_store *st, int64_t topic_id, const char *vo
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
-    bind_text(q, 2, voter_key);
+    gr_sq_bind_text(q, 2, voter_key);
     int rc = sqlite3_step(q);
     *voted = rc == SQLITE_ROW;
     *cast_by = *voted ? sqlite3_column_int64(q, 0) : 0;
-    *on_paper = *voted && strcmp(col_text(q, 1), "paper") == 0;
+    *on_paper = *voted && strcmp(gr_sq_text(q, 1), "paper") == 0;
     sqlite3_reset(q);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
 }
@@ -791,10 +754,10 @@ enum gr_err gr_store_ballot_of(struct gr_store *st, int64_t topic_id, const char
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
-    bind_text(q, 2, slot);
+    gr_sq_bind_text(q, 2, slot);
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW)
-        *choices = gr_strdup(col_text(q, 0));
+        *choices = gr_strdup(gr_sq_text(q, 0));
     sqlite3_reset(q);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
 }
@@ -839,7 +802,7 @@ enum gr_err gr_store_ballot_digest(struct gr_store *st, int64_t topic_id, char o
         char line[256];
         int n =
             snprintf(line, sizeof(line), "%lld %s %s %lld\n", (long long)sqlite3_column_int64(q, 0),
-                     col_text(q, 1), col_text(q, 2), (long long)sqlite3_column_int64(q, 3));
+                     gr_sq_text(q, 1), gr_sq_text(q, 2), (long long)sqlite3_column_int64(q, 3));
         crypto_hash_sha256_update(
             &h, (const unsigned char *)line,
             (unsigned long long)(n < (int)sizeof(line) ? n : (int)sizeof(line) - 1));
@@ -880,11 +843,11 @@ enum gr_err gr_store_user_link(struct gr_store *st, int64_t user_id, int64_t res
         st, "UPDATE users SET resident_id = ?, household_id = ?, household_rep = ? WHERE id = ?");
     if (!q)
         return GR_EDB;
-    bind_id(q, 1, resident_id);
-    bind_id(q, 2, household_id);
+    gr_sq_bind_id(q, 1, resident_id);
+    gr_sq_bind_id(q, 2, household_id);
     sqlite3_bind_int(q, 3, rep);
     sqlite3_bind_int64(q, 4, user_id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 /* ---- implementation items and objections ---- */
@@ -899,10 +862,10 @@ enum gr_err gr_store_item_add(struct gr_store *st, int64_t topic_id, const char 
     char now[32];
     gr_sq_now(now, sizeof(now));
     sqlite3_bind_int64(q, 1, topic_id);
-    bind_text(q, 2, title);
-    bind_text(q, 3, due_on);
+    gr_sq_bind_text(q, 2, title);
+    gr_sq_bind_text(q, 3, due_on);
     sqlite3_bind_text(q, 4, now, -1, SQLITE_TRANSIENT);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         *out_id = sqlite3_last_insert_rowid(st->db);
     return e;
@@ -921,7 +884,7 @@ enum gr_err gr_store_item_progress(struct gr_store *st, int64_t topic_id, int64_
     sqlite3_bind_text(q, 2, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 3, item_id);
     sqlite3_bind_int64(q, 4, topic_id);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     if (sqlite3_changes(st->db) == 0)
@@ -942,12 +905,9 @@ enum gr_err gr_store_items(struct gr_store *st, int64_t topic_id, gr_item_fn fn,
     sqlite3_bind_int64(q, 1, topic_id);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct gr_topic_item it = {sqlite3_column_int64(q, 0),
-                                   sqlite3_column_int64(q, 1),
-                                   col_text(q, 2),
-                                   col_text(q, 3),
-                                   col_text(q, 4),
-                                   sqlite3_column_int(q, 5)};
+        struct gr_topic_item it = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                                   gr_sq_text(q, 2),           gr_sq_text(q, 3),
+                                   gr_sq_text(q, 4),           sqlite3_column_int(q, 5)};
         if (fn(ctx, &it))
             break;
     }
@@ -976,9 +936,9 @@ enum gr_err gr_store_objection_add(struct gr_store *st, int64_t topic_id, int64_
     gr_sq_now(now, sizeof(now));
     sqlite3_bind_int64(q, 1, topic_id);
     sqlite3_bind_int64(q, 2, author);
-    bind_text(q, 3, body);
+    gr_sq_bind_text(q, 3, body);
     sqlite3_bind_text(q, 4, now, -1, SQLITE_TRANSIENT);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         *out_id = sqlite3_last_insert_rowid(st->db);
     return e;
@@ -1006,11 +966,11 @@ enum gr_err gr_store_objection_answer(struct gr_store *st, int64_t topic_id, int
         return GR_EDB;
     char now[32];
     gr_sq_now(now, sizeof(now));
-    bind_text(q, 1, answer);
+    gr_sq_bind_text(q, 1, answer);
     sqlite3_bind_int64(q, 2, by);
     sqlite3_bind_text(q, 3, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 4, id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_objections(struct gr_store *st, int64_t topic_id, gr_objection_fn fn,
@@ -1025,14 +985,10 @@ enum gr_err gr_store_objections(struct gr_store *st, int64_t topic_id, gr_object
     int rc;
     *open = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct gr_objection o = {sqlite3_column_int64(q, 0),
-                                 sqlite3_column_int64(q, 1),
-                                 sqlite3_column_int64(q, 2),
-                                 sqlite3_column_int64(q, 3),
-                                 col_text(q, 4),
-                                 col_text(q, 5),
-                                 col_text(q, 6),
-                                 col_text(q, 7)};
+        struct gr_objection o = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                                 sqlite3_column_int64(q, 2), sqlite3_column_int64(q, 3),
+                                 gr_sq_text(q, 4),           gr_sq_text(q, 5),
+                                 gr_sq_text(q, 6),           gr_sq_text(q, 7)};
         if (!o.answer)
             (*open)++;
         if (fn && fn(ctx, &o))
@@ -1058,7 +1014,7 @@ enum gr_err gr_store_opinion_edit(struct gr_store *st, int64_t topic_id, int64_t
     sqlite3_bind_int64(q, 2, id);
     sqlite3_bind_int64(q, 3, topic_id);
     sqlite3_bind_int64(q, 4, author);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     if (sqlite3_changes(st->db) == 0)
@@ -1067,10 +1023,10 @@ enum gr_err gr_store_opinion_edit(struct gr_store *st, int64_t topic_id, int64_t
                           "WHERE id = ?");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, body);
+    gr_sq_bind_text(q, 1, body);
     sqlite3_bind_text(q, 2, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 3, id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 static enum gr_err set_hidden(struct gr_store *st, int64_t id, bool hide)
@@ -1080,7 +1036,7 @@ static enum gr_err set_hidden(struct gr_store *st, int64_t id, bool hide)
         return GR_EDB;
     sqlite3_bind_int(q, 1, hide);
     sqlite3_bind_int64(q, 2, id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_opinion_report(struct gr_store *st, int64_t topic_id, int64_t id, int64_t user,
@@ -1094,7 +1050,7 @@ enum gr_err gr_store_opinion_report(struct gr_store *st, int64_t topic_id, int64
     char now[32];
     gr_sq_now(now, sizeof(now));
     sqlite3_bind_int64(q, 1, user);
-    bind_text(q, 2, reason);
+    gr_sq_bind_text(q, 2, reason);
     sqlite3_bind_text(q, 3, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 4, id);
     sqlite3_bind_int64(q, 5, topic_id);
@@ -1174,9 +1130,9 @@ enum gr_err gr_store_participation(struct gr_store *st, int64_t user_id, int64_t
     sqlite3_bind_int64(q, 3, household_id ? household_id : -1);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct gr_participation p = {col_text(q, 0), sqlite3_column_int64(q, 1),
-                                     col_text(q, 2), col_text(q, 3),
-                                     col_text(q, 4), sqlite3_column_int64(q, 5)};
+        struct gr_participation p = {gr_sq_text(q, 0), sqlite3_column_int64(q, 1),
+                                     gr_sq_text(q, 2), gr_sq_text(q, 3),
+                                     gr_sq_text(q, 4), sqlite3_column_int64(q, 5)};
         if (fn(ctx, &p))
             break;
     }
@@ -1193,7 +1149,7 @@ enum gr_err gr_store_topic_orgs_set(struct gr_store *st, int64_t topic_id, const
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     q = gr_sq_prepare(st, "INSERT OR IGNORE INTO topic_orgs(topic_id, org_id) VALUES (?, ?)");
@@ -1205,7 +1161,7 @@ enum gr_err gr_store_topic_orgs_set(struct gr_store *st, int64_t topic_id, const
     for (size_t i = 0; !e && i < n; i++) {
         sqlite3_bind_int64(q, 1, topic_id);
         sqlite3_bind_int64(q, 2, orgs[i]);
-        e = done(st, q);
+        e = gr_sq_done(st, q);
         gr_buf_printf(&note, " %lld", (long long)orgs[i]);
     }
     if (!e)
@@ -1225,7 +1181,7 @@ enum gr_err gr_store_topic_orgs(struct gr_store *st, int64_t topic_id, gr_topic_
     sqlite3_bind_int64(q, 1, topic_id);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        if (fn(ctx, sqlite3_column_int64(q, 0), col_text(q, 1)))
+        if (fn(ctx, sqlite3_column_int64(q, 0), gr_sq_text(q, 1)))
             break;
     sqlite3_reset(q);
     return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
@@ -1261,7 +1217,7 @@ enum gr_err gr_store_topic_follow(struct gr_store *st, int64_t topic_id, int64_t
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
     sqlite3_bind_int64(q, 2, user_id);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_topic_followers(struct gr_store *st, int64_t topic_id, int64_t user_id,
@@ -1291,11 +1247,11 @@ enum gr_err gr_store_topic_notify(struct gr_store *st, int64_t topic_id, const c
             "topic_followers WHERE topic_id = ? AND user_id <> ?");
     if (!q)
         return GR_EDB;
-    bind_text(q, 1, kind);
-    bind_text(q, 2, note);
+    gr_sq_bind_text(q, 1, kind);
+    gr_sq_bind_text(q, 2, note);
     sqlite3_bind_int64(q, 3, topic_id);
     sqlite3_bind_int64(q, 4, except);
-    return done(st, q);
+    return gr_sq_done(st, q);
 }
 
 /* ---- photos of topics and their items ---- */
@@ -1322,14 +1278,14 @@ enum gr_err gr_store_topic_photo_add(struct gr_store *st, const struct gr_topic_
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, p->topic_id);
-    bind_id(q, 2, p->item_id);
-    bind_text(q, 3, p->mime);
+    gr_sq_bind_id(q, 2, p->item_id);
+    gr_sq_bind_text(q, 3, p->mime);
     sqlite3_bind_blob64(q, 4, p->bytes, (sqlite3_uint64)p->size, SQLITE_STATIC);
     sqlite3_bind_int64(q, 5, p->size);
-    bind_text(q, 6, p->sha256);
-    bind_id(q, 7, p->uploaded_by);
+    gr_sq_bind_text(q, 6, p->sha256);
+    gr_sq_bind_id(q, 7, p->uploaded_by);
     sqlite3_bind_int64(q, 8, p->created_at);
-    enum gr_err e = done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         *out_id = sqlite3_last_insert_rowid(st->db);
     return e;
@@ -1353,8 +1309,8 @@ enum gr_err gr_store_topic_photos(struct gr_store *st, int64_t topic_id, gr_topi
             .uploaded_by = sqlite3_column_int64(q, 3),
             .created_at = sqlite3_column_int64(q, 4),
             .size = sqlite3_column_int64(q, 5),
-            .mime = col_text(q, 6),
-            .sha256 = col_text(q, 7),
+            .mime = gr_sq_text(q, 6),
+            .sha256 = gr_sq_text(q, 7),
         };
         if (fn(ctx, &p))
             break;

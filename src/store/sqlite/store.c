@@ -245,6 +245,34 @@ void gr_store_release(struct gr_store *st)
     gr_arena_cleanup(&st->copy);
 }
 
+enum gr_err gr_sq_done(struct gr_store *st, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? GR_OK : gr_sq_err(st, rc);
+}
+
+void gr_sq_bind_text(sqlite3_stmt *q, int at, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(q, at, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(q, at);
+}
+
+void gr_sq_bind_id(sqlite3_stmt *q, int at, int64_t id)
+{
+    if (id)
+        sqlite3_bind_int64(q, at, id);
+    else
+        sqlite3_bind_null(q, at);
+}
+
+const char *gr_sq_text(sqlite3_stmt *q, int c)
+{
+    return (const char *)sqlite3_column_text(q, c);
+}
+
 const char *gr_sq_keep(struct gr_store *st, const char *s, size_t len)
 {
     return s ? gr_arena_strndup(&st->copy, s, len) : NULL;

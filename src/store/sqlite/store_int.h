@@ -56,6 +56,13 @@ struct gr_store {
 
 /* A prepared statement for sql (cached; reset and unbound). NULL on error (errmsg set). */
 sqlite3_stmt *gr_sq_prepare(struct gr_store *st, const char *sql);
+/* Step a write to its end (reset after): GR_OK or the error. */
+enum gr_err gr_sq_done(struct gr_store *st, sqlite3_stmt *q);
+/* Bind a text, NULL as SQL NULL; an id, 0 as SQL NULL. */
+void gr_sq_bind_text(sqlite3_stmt *q, int at, const char *s);
+void gr_sq_bind_id(sqlite3_stmt *q, int at, int64_t id);
+/* A text column (valid until the statement moves on). */
+const char *gr_sq_text(sqlite3_stmt *q, int c);
 /* Map a SQLite result code to gr_err, recording the message. */
 enum gr_err gr_sq_err(struct gr_store *st, int rc);
 /* Copy len bytes (NUL-terminated) into the store's arena: valid until gr_store_release. */
