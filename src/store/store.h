@@ -562,7 +562,8 @@ enum gr_err gr_store_case_create(struct gr_store *st, const struct gr_case *c,
 enum gr_err gr_store_case_get(struct gr_store *st, int64_t id, struct gr_case *c);
 /* Write a change: the case's new row if it is still as `before` left it (same status and
  * updated_at, else GR_ECONFLICT), the event, the rollup deltas of every subject, and the
- * notices. */
+ * notices. What a case is about never changes: its place, matter, description, requester,
+ * channel and submission are kept as created (only `after`'s workflow columns are written). */
 enum gr_err gr_store_case_update(struct gr_store *st, const struct gr_case *before,
                                  const struct gr_case *after, const struct gr_case_event *ev,
                                  const struct gr_notice *nt, size_t n_nt);

@@ -668,6 +668,7 @@ struct stat_entry {
 struct stats_level {
     struct stat_entry *e;
     size_t cap, n;
+    size_t *used; /* the slots in use, in order of first use: cleared and walked in O(n) */
 };
 
 struct stats_pending {
@@ -691,18 +692,24 @@ static bool level_grow(struct stats_level *l)
 {
     size_t cap = l->cap ? l->cap * 2 : 256;
     struct stat_entry *e = calloc(cap, sizeof(*e));
-    if (!e)
+    size_t *used = malloc(cap / 2 * sizeof(size_t));
+    if (!e || !used) {
+        free(e);
+        free(used);
         return false;
-    for (size_t i = 0; i < l->cap; i++) {
-        if (!l->e[i].used)
-            continue;
-        size_t at = stat_hash(l->e[i].subject, l->e[i].day) & (cap - 1);
+    }
+    for (size_t k = 0; k < l->n; k++) {
+        struct stat_entry *x = &l->e[l->used[k]];
+        size_t at = stat_hash(x->subject, x->day) & (cap - 1);
         while (e[at].used)
             at = (at + 1) & (cap - 1);
-        e[at] = l->e[i];
+        e[at] = *x;
+        used[k] = at;
     }
     free(l->e);
+    free(l->used);
     l->e = e;
+    l->used = used;
     l->cap = cap;
     return true;
 }
@@ -721,25 +728,35 @@ static bool level_add(struct stats_level *l, const char *subject, const char *da
         snprintf(x->subject, sizeof(x->subject), "%s", subject);
         snprintf(x->day, sizeof(x->day), "%s", day);
         memset(x->v, 0, sizeof(x->v));
-        l->n++;
+        l->used[l->n++] = at;
     }
     for (int i = 0; i < GR_N_FIGS; i++)
         x->v[i] += d[i];
     return true;
 }
 
+/* Empty the level, keeping its memory for the next transaction or savepoint. */
 static void level_clear(struct stats_level *l)
 {
+    for (size_t k = 0; k < l->n; k++)
+        l->e[l->used[k]].used = false;
+    l->n = 0;
+}
+
+static void level_free(struct stats_level *l)
+{
     free(l->e);
+    free(l->used);
     memset(l, 0, sizeof(*l));
 }
 
 static enum gr_err level_flush(struct gr_store *st, struct stats_level *l)
 {
     enum gr_err e = GR_OK;
-    for (size_t i = 0; i < l->cap && !e; i++)
-        if (l->e[i].used)
-            e = stats_upsert(st, l->e[i].subject, l->e[i].day, l->e[i].v);
+    for (size_t k = 0; k < l->n && !e; k++) {
+        struct stat_entry *x = &l->e[l->used[k]];
+        e = stats_upsert(st, x->subject, x->day, x->v);
+    }
     level_clear(l);
     return e;
 }
@@ -763,6 +780,16 @@ void gr_sq_stats_discard(struct gr_store *st)
     st->stats->in_sp = false;
 }
 
+void gr_sq_stats_free(struct gr_store *st)
+{
+    if (!st->stats)
+        return;
+    level_free(&st->stats->tx);
+    level_free(&st->stats->sp);
+    free(st->stats);
+    st->stats = NULL;
+}
+
 void gr_sq_stats_savepoint(struct gr_store *st, bool begin, bool keep)
 {
     if (!st->stats && begin)
@@ -771,9 +798,10 @@ void gr_sq_stats_savepoint(struct gr_store *st, bool begin, bool keep)
     if (!p)
         return;
     if (!begin && keep)
-        for (size_t i = 0; i < p->sp.cap; i++)
-            if (p->sp.e[i].used)
-                level_add(&p->tx, p->sp.e[i].subject, p->sp.e[i].day, p->sp.e[i].v);
+        for (size_t k = 0; k < p->sp.n; k++) {
+            struct stat_entry *x = &p->sp.e[p->sp.used[k]];
+            level_add(&p->tx, x->subject, x->day, x->v);
+        }
     level_clear(&p->sp);
     p->in_sp = begin;
 }
@@ -964,6 +992,35 @@ static int bind_case(sqlite3_stmt *q, int at, const struct gr_case *c)
     return at;
 }
 
+/* Bind the columns a change may touch, in the order of gr_store_case_update's statement. */
+static int bind_changes(sqlite3_stmt *q, int at, const struct gr_case *c)
+{
+    gr_sq_bind_text(q, at++, c->status);
+    gr_sq_bind_text(q, at++, c->owner_level);
+    sqlite3_bind_int64(q, at++, c->owner_node_id);
+    gr_sq_bind_id(q, at++, c->owner_org_id);
+    sqlite3_bind_int64(q, at++, c->updated_at);
+    const int64_t moments[] = {c->respond_due,   c->resolve_due,  c->first_due,   c->accepted_at,
+                               c->dispatched_at, c->responded_at, c->resolved_at, c->closed_at};
+    for (size_t i = 0; i < sizeof(moments) / sizeof(moments[0]); i++)
+        gr_sq_bind_id(q, at++, moments[i]);
+    sqlite3_bind_int(q, at++, c->alarm);
+    sqlite3_bind_int(q, at++, c->escalations);
+    sqlite3_bind_int(q, at++, c->reworks);
+    sqlite3_bind_int(q, at++, c->extensions);
+    sqlite3_bind_int(q, at++, c->reopens);
+    gr_sq_bind_id(q, at++, c->extension_asked);
+    gr_sq_bind_text(q, at++, c->hold_review);
+    gr_sq_bind_id(q, at++, c->merged_into);
+    gr_sq_bind_text(q, at++, c->rated_resolved);
+    gr_sq_bind_text(q, at++, c->rated_satisfaction);
+    gr_sq_bind_text(q, at++, c->rated_comment);
+    gr_sq_bind_id(q, at++, c->rated_at);
+    gr_sq_bind_text(q, at++, c->public_note);
+    sqlite3_bind_int(q, at++, c->was_overdue);
+    return at;
+}
+
 static enum gr_err add_case_event(struct gr_store *st, int64_t case_id,
                                   const struct gr_case_event *ev)
 {
@@ -1047,13 +1104,20 @@ enum gr_err gr_store_case_update(struct gr_store *st, const struct gr_case *befo
                                  const struct gr_case *after, const struct gr_case_event *ev,
                                  const struct gr_notice *nt, size_t n_nt)
 {
+    /* Only the columns a change may touch: neither the key nor the place, the matter or the
+     * requester, so that SQLite neither rechecks the references to the case (every
+     * notification and merge) nor rewrites the place and requester index entries. */
     sqlite3_stmt *q = gr_sq_prepare(
-        st, "UPDATE cases SET (" CASE_COLS ") = (id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ? AND status = ? AND updated_at = ?");
+        st, "UPDATE cases SET status = ?, owner_level = ?, owner_node_id = ?, owner_org_id = ?, "
+            "updated_at = ?, respond_due = ?, resolve_due = ?, first_due = ?, accepted_at = ?, "
+            "dispatched_at = ?, responded_at = ?, resolved_at = ?, closed_at = ?, alarm = ?, "
+            "escalations = ?, reworks = ?, extensions = ?, reopens = ?, extension_asked = ?, "
+            "hold_review = ?, merged_into = ?, rated_resolved = ?, rated_satisfaction = ?, "
+            "rated_comment = ?, rated_at = ?, public_note = ?, was_overdue = ? WHERE id = ? AND "
+            "status = ? AND updated_at = ?");
     if (!q)
         return GR_EDB;
-    int at = bind_case(q, 1, after);
+    int at = bind_changes(q, 1, after);
     sqlite3_bind_int64(q, at++, before->id);
     gr_sq_bind_text(q, at++, before->status);
     sqlite3_bind_int64(q, at, before->updated_at);

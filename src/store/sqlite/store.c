@@ -64,13 +64,22 @@ const char *gr_store_errmsg(const struct gr_store *st)
     return st ? st->errmsg : "no store";
 }
 
+static uint64_t sql_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
 sqlite3_stmt *gr_sq_prepare(struct gr_store *st, const char *sql)
 {
     st->clock++;
+    uint64_t h = sql_hash(sql);
     struct stmt_slot *victim = &st->slots[0];
     for (int i = 0; i < STMT_CACHE; i++) {
         struct stmt_slot *s = &st->slots[i];
-        if (s->sql && strcmp(s->sql, sql) == 0) {
+        if (s->sql && s->hash == h && strcmp(s->sql, sql) == 0) {
             sqlite3_reset(s->stmt);
             sqlite3_clear_bindings(s->stmt);
             s->used = st->clock;
@@ -90,9 +99,20 @@ sqlite3_stmt *gr_sq_prepare(struct gr_store *st, const char *sql)
         free(victim->sql);
     }
     victim->sql = gr_strdup(sql);
+    victim->hash = h;
     victim->stmt = stmt;
     victim->used = st->clock;
     return stmt;
+}
+
+enum gr_err gr_sq_run(struct gr_store *st, const char *sql)
+{
+    sqlite3_stmt *q = gr_sq_prepare(st, sql);
+    if (!q)
+        return GR_EDB;
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return gr_sq_err(st, rc);
 }
 
 static enum gr_err exec(struct gr_store *st, const char *sql)
@@ -222,8 +242,7 @@ void gr_store_close(struct gr_store *st)
     sqlite3_close(st->db);
     gr_arena_cleanup(&st->copy);
     gr_sq_calendar_free(st);
-    gr_sq_stats_discard(st);
-    free(st->stats);
+    gr_sq_stats_free(st);
     free(st->touched);
     free(st);
 }
@@ -284,7 +303,7 @@ enum gr_err gr_store_begin(struct gr_store *st)
         return GR_OK;
     /* An open read statement would hold an older snapshot that cannot become a write. */
     reset_busy(st);
-    enum gr_err e = exec(st, "BEGIN IMMEDIATE");
+    enum gr_err e = gr_sq_run(st, "BEGIN IMMEDIATE");
     if (e)
         st->depth = 0;
     return e;
@@ -303,7 +322,7 @@ enum gr_err gr_store_commit(struct gr_store *st)
     }
     if (--st->depth > 0)
         return GR_OK;
-    enum gr_err e = exec(st, "COMMIT");
+    enum gr_err e = gr_sq_run(st, "COMMIT");
     if (e) {
         exec(st, "ROLLBACK");
         gr_sq_stats_discard(st);
@@ -334,7 +353,7 @@ void gr_store_rollback(struct gr_store *st)
 
 enum gr_err gr_store_savepoint(struct gr_store *st)
 {
-    enum gr_err e = exec(st, "SAVEPOINT gr_job");
+    enum gr_err e = gr_sq_run(st, "SAVEPOINT gr_job");
     if (!e)
         gr_sq_stats_savepoint(st, true, false);
     return e;
@@ -342,8 +361,8 @@ enum gr_err gr_store_savepoint(struct gr_store *st)
 
 enum gr_err gr_store_savepoint_end(struct gr_store *st, bool keep)
 {
-    enum gr_err e = keep ? GR_OK : exec(st, "ROLLBACK TO gr_job");
-    enum gr_err r = exec(st, "RELEASE gr_job");
+    enum gr_err e = keep ? GR_OK : gr_sq_run(st, "ROLLBACK TO gr_job");
+    enum gr_err r = gr_sq_run(st, "RELEASE gr_job");
     gr_sq_stats_savepoint(st, false, keep && !e && !r);
     memset(st->anc_cache, 0, sizeof(st->anc_cache));
     return e ? e : r;

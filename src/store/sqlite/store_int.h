@@ -15,6 +15,7 @@
 
 struct stmt_slot {
     char *sql;
+    uint64_t hash; /* of sql: compared before the text */
     sqlite3_stmt *stmt;
     unsigned long used; /* clock for eviction */
 };
@@ -56,6 +57,9 @@ struct gr_store {
 
 /* A prepared statement for sql (cached; reset and unbound). NULL on error (errmsg set). */
 sqlite3_stmt *gr_sq_prepare(struct gr_store *st, const char *sql);
+/* Run one statement of no result through the statement cache (BEGIN, COMMIT, SAVEPOINT…):
+ * hot ones are not parsed again each time. */
+enum gr_err gr_sq_run(struct gr_store *st, const char *sql);
 /* Step a write to its end (reset after): GR_OK or the error. */
 enum gr_err gr_sq_done(struct gr_store *st, sqlite3_stmt *q);
 /* Bind a text, NULL as SQL NULL; an id, 0 as SQL NULL. */
@@ -75,6 +79,7 @@ enum gr_err gr_sq_recount_grid(struct gr_store *st, int64_t grid_id);
  * rollback; a savepoint's are kept or forgotten with it. */
 enum gr_err gr_sq_stats_flush(struct gr_store *st);
 void gr_sq_stats_discard(struct gr_store *st);
+void gr_sq_stats_free(struct gr_store *st); /* at close */
 void gr_sq_stats_savepoint(struct gr_store *st, bool begin, bool keep);
 /* The end of a transaction that changed the calendar: other connections reload it once
  * committed. */
