@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # run.sh - the benchmarks of docs/PERFORMANCE.md, on this machine, in one run.
 #
-#   bench/run.sh            everything (builds bench/out/city.db once: ~3 minutes)
+#   bench/run.sh            everything (builds bench/out/city.db once: ~3 minutes, and
+#                           bench/out/cases.db with 10 million cases once: ~10 minutes)
 #   bench/run.sh --fresh    rebuild the city database and time it
 #
 # Figures print as "name: value"; copy them with the machine and the date into
@@ -151,3 +152,14 @@ if grep -q Non-2xx "$OUT"/votes[01].txt; then cat "$OUT"/votes[01].txt; exit 1; 
 say "ballots over HTTP votes/s" "$(awk '/Requests\/sec/{s += $2} END {print s}' "$OUT"/votes[01].txt)"
 say "ballots stored" "$(sqlite3 "$OUT/votes.db" "SELECT count(*) FROM voters")"
 say "group commit batches / ballots" "$(curl -s localhost:$PORT/metrics | awk '/^gr_write_batch/{printf "%s ", $2}')"
+kill $srv 2>/dev/null || true
+
+# 7. Cases: intake in process (the writer's share) and over HTTP beside hello.
+cp "$OUT/votes.db" "$OUT/intake-inproc.db"
+build/bench/bench_intake "$OUT/intake-inproc.db" 30000 64
+rm -f "$OUT"/intake-inproc.db*
+bench/intake.sh
+
+# 8. Cases: lists, figures and the sweep on a store of 10 million (CASES=N to change; the
+#    database is made once, ~10 minutes, and kept in bench/out/cases.db).
+bench/cases.sh

@@ -208,6 +208,11 @@ enum gr_err gr_store_grant_add(struct gr_store *st, int64_t user_id, enum gr_rol
 /* The user's grants, with their node levels resolved. */
 enum gr_err gr_store_grants(struct gr_store *st, int64_t user_id, struct gr_principal *p);
 
+/* A number that grows whenever accounts, grants or sessions change (counted when the
+ * change commits, by any connection of this process): what a caller is may be cached
+ * while it stays the same. */
+uint64_t gr_store_auth_generation(void);
+
 /* Sessions and API tokens are stored by the SHA-256 (hex) of their secret. */
 enum gr_err gr_store_session_create(struct gr_store *st, const char *token_hash, int64_t user_id,
                                     const char *csrf, int64_t expires_at);

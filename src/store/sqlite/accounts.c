@@ -4,6 +4,7 @@
  * Secrets are never stored: sessions and tokens by the SHA-256 of their value, passwords
  * as argon2id hashes made by the caller.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,28 @@ static enum gr_err step_done(struct gr_store *st, sqlite3_stmt *q)
     if (rc == SQLITE_DONE)
         return GR_OK;
     return gr_sq_err(st, rc);
+}
+
+static atomic_uint_fast64_t auth_gen = 1;
+
+uint64_t gr_store_auth_generation(void)
+{
+    return atomic_load(&auth_gen);
+}
+
+void gr_sq_auth_changed(struct gr_store *st)
+{
+    if (st->depth)
+        st->auth_dirty = true;
+    else
+        atomic_fetch_add(&auth_gen, 1);
+}
+
+void gr_sq_auth_end(struct gr_store *st, bool committed)
+{
+    if (st->auth_dirty && committed)
+        atomic_fetch_add(&auth_gen, 1);
+    st->auth_dirty = false;
 }
 
 enum gr_err gr_store_user_create(struct gr_store *st, const char *login, const char *name,
@@ -94,6 +117,8 @@ enum gr_err gr_store_user_set_password(struct gr_store *st, int64_t id, const ch
     sqlite3_bind_text(q, 1, pw_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 2, id);
     enum gr_err e = step_done(st, q);
+    if (!e)
+        gr_sq_auth_changed(st);
     return (!e && sqlite3_changes(st->db) == 0) ? GR_ENOTFOUND : e;
 }
 
@@ -123,7 +148,10 @@ enum gr_err gr_store_grant_add(struct gr_store *st, int64_t user_id, enum gr_rol
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
         if (anc.id[l])
             sqlite3_bind_int64(q, 4 + l, anc.id[l]);
-    return step_done(st, q);
+    e = step_done(st, q);
+    if (!e)
+        gr_sq_auth_changed(st);
+    return e;
 }
 
 enum gr_err gr_store_grants(struct gr_store *st, int64_t user_id, struct gr_principal *p)
@@ -260,7 +288,10 @@ enum gr_err gr_store_session_delete(struct gr_store *st, const char *token_hash)
     if (!q)
         return GR_EDB;
     sqlite3_bind_text(q, 1, token_hash, -1, SQLITE_TRANSIENT);
-    return step_done(st, q);
+    enum gr_err e = step_done(st, q);
+    if (!e)
+        gr_sq_auth_changed(st);
+    return e;
 }
 
 enum gr_err gr_store_token_create(struct gr_store *st, const char *token_hash, int64_t user_id,

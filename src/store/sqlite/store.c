@@ -328,6 +328,7 @@ enum gr_err gr_store_commit(struct gr_store *st)
         gr_sq_stats_discard(st);
     }
     gr_sq_calendar_end(st, e == GR_OK);
+    gr_sq_auth_end(st, e == GR_OK);
     return e;
 }
 
@@ -348,6 +349,7 @@ void gr_store_rollback(struct gr_store *st)
     exec(st, "ROLLBACK");
     gr_sq_stats_discard(st);
     gr_sq_calendar_end(st, false);
+    gr_sq_auth_end(st, false);
     memset(st->anc_cache, 0, sizeof(st->anc_cache));
 }
 

@@ -49,7 +49,8 @@ struct gr_store {
     /* The working calendar, loaded on first use and again after a change (cal_gen). */
     struct gr_calendar *cal;
     unsigned cal_gen;
-    bool cal_dirty; /* the calendar changed in the open transaction */
+    bool cal_dirty;  /* the calendar changed in the open transaction */
+    bool auth_dirty; /* accounts, grants or sessions did */
     /* Rollup deltas of the figures not yet written: summed in memory over a transaction
      * (and the current savepoint) and written once at commit (see cases.c). */
     struct stats_pending *stats;
@@ -84,6 +85,10 @@ void gr_sq_stats_savepoint(struct gr_store *st, bool begin, bool keep);
 /* The end of a transaction that changed the calendar: other connections reload it once
  * committed. */
 void gr_sq_calendar_end(struct gr_store *st, bool committed);
+/* Accounts, grants or sessions changed: the auth generation grows at the commit (at once
+ * outside a transaction); the end of a transaction that changed them. */
+void gr_sq_auth_changed(struct gr_store *st);
+void gr_sq_auth_end(struct gr_store *st, bool committed);
 /* Free the cached calendar (at close). */
 void gr_sq_calendar_free(struct gr_store *st);
 /* Current UTC time as ISO 8601 into buf (at least 32 bytes). */
