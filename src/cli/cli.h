@@ -27,6 +27,13 @@ struct gr_opt {
  * when --help or -h is given. */
 bool gr_cli_parse(int argc, char **argv, const struct gr_opt *opts, const char **pos, int max_pos,
                   int *n_pos, bool *help);
+/* The start of every command: parse argv against opts (positional arguments into pos, at
+ * most max_pos), print help for --help. Returns -1 to go on, else the exit code. */
+int gr_cli_start(int argc, char **argv, const struct gr_opt *opts, const char **pos, int max_pos,
+                 int *n_pos, const char *help);
+struct gr_store;
+/* Open the existing database db for command cmd ("import"); prints why not. */
+bool gr_cli_open(const char *cmd, const char *db, struct gr_store **st);
 /* Progress on a terminal (stderr), at most a few times a second; silent elsewhere. */
 void gr_cli_progress(const char *phase, uint64_t done, uint64_t total);
 void gr_cli_progress_end(void);
@@ -44,6 +51,5 @@ int gr_cmd_import(int argc, char **argv);
 int gr_cmd_export(int argc, char **argv);
 int gr_cmd_apikey(int argc, char **argv);
 int gr_cmd_sweep(int argc, char **argv);
-int gr_cmd_user(int argc, char **argv);
 
 #endif

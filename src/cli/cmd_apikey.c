@@ -21,14 +21,9 @@ int gr_cmd_apikey(int argc, char **argv)
     const char *db = NULL, *name = NULL;
     const struct gr_opt opts[] = {
         {"--db", true, &db}, {"--name", true, &name}, {NULL, false, NULL}};
-    int n_pos;
-    bool want_help;
-    if (!gr_cli_parse(argc, argv, opts, NULL, 0, &n_pos, &want_help))
-        return GR_EXIT_USAGE;
-    if (want_help) {
-        fputs(help, stdout);
-        return GR_EXIT_OK;
-    }
+    int n_pos, done;
+    if ((done = gr_cli_start(argc, argv, opts, NULL, 0, &n_pos, help)) >= 0)
+        return done;
     if (!db || !name) {
         fprintf(stderr, "grassroots apikey: %s is required\n%s", !db ? "--db" : "--name", help);
         return GR_EXIT_USAGE;
@@ -39,12 +34,9 @@ int gr_cmd_apikey(int argc, char **argv)
         return GR_EXIT_USAGE;
     }
     struct gr_store *st;
-    enum gr_err e = gr_store_open(db, false, &st);
-    if (e) {
-        fprintf(stderr, "grassroots apikey: cannot open %s%s\n", db,
-                e == GR_ENOTFOUND ? ": no such file" : "");
+    if (!gr_cli_open("apikey", db, &st))
         return GR_EXIT_FAIL;
-    }
+    enum gr_err e;
     char key[65], hash[65];
     int64_t id;
     gr_random_hex(32, key);

@@ -204,14 +204,9 @@ int gr_cmd_demo(int argc, char **argv)
                                   {"--admin-password", true, &admin_pw},
                                   {"--demo-password", true, &demo_pw},
                                   {NULL, false, NULL}};
-    int n_pos;
-    bool want_help;
-    if (!gr_cli_parse(argc, argv, opts, NULL, 0, &n_pos, &want_help))
-        return GR_EXIT_USAGE;
-    if (want_help) {
-        fputs(help, stdout);
-        return GR_EXIT_OK;
-    }
+    int n_pos, done;
+    if ((done = gr_cli_start(argc, argv, opts, NULL, 0, &n_pos, help)) >= 0)
+        return done;
     int64_t seed_n, n_cases;
     struct gr_demo_opts o = {GR_DEMO_SMALL, 1};
     if (!db) {

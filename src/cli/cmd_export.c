@@ -177,14 +177,9 @@ int gr_cmd_export(int argc, char **argv)
                                   {"--out", true, &outpath},
                                   {NULL, false, NULL}};
     const char *pos[1];
-    int n_pos;
-    bool want_help;
-    if (!gr_cli_parse(argc, argv, opts, pos, 1, &n_pos, &want_help))
-        return GR_EXIT_USAGE;
-    if (want_help) {
-        fputs(help, stdout);
-        return GR_EXIT_OK;
-    }
+    int n_pos, done;
+    if ((done = gr_cli_start(argc, argv, opts, pos, 1, &n_pos, help)) >= 0)
+        return done;
     if (!db || n_pos != 1) {
         fprintf(stderr, "grassroots export: --db and KIND are required\n%s", help);
         return GR_EXIT_USAGE;
@@ -207,12 +202,9 @@ int gr_cmd_export(int argc, char **argv)
         return GR_EXIT_USAGE;
 
     struct gr_store *st;
-    enum gr_err e = gr_store_open(db, false, &st);
-    if (e) {
-        fprintf(stderr, "grassroots export: cannot open %s%s\n", db,
-                e == GR_ENOTFOUND ? ": no such file" : "");
+    if (!gr_cli_open("export", db, &st))
         return GR_EXIT_FAIL;
-    }
+    enum gr_err e = GR_OK;
     if (matters) {
         int rc = export_matters(st, (int)version, outpath);
         gr_store_close(st);

@@ -483,14 +483,9 @@ int gr_cmd_import(int argc, char **argv)
     const struct gr_opt opts[] = {
         {"--db", true, &db}, {"--version", true, &version_text}, {NULL, false, NULL}};
     const char *pos[2];
-    int n_pos;
-    bool want_help;
-    if (!gr_cli_parse(argc, argv, opts, pos, 2, &n_pos, &want_help))
-        return GR_EXIT_USAGE;
-    if (want_help) {
-        fputs(help, stdout);
-        return GR_EXIT_OK;
-    }
+    int n_pos, done;
+    if ((done = gr_cli_start(argc, argv, opts, pos, 2, &n_pos, help)) >= 0)
+        return done;
     if (!db || n_pos != 2) {
         fprintf(stderr, "grassroots import: --db, KIND and FILE are required\n%s", help);
         return GR_EXIT_USAGE;
@@ -526,10 +521,7 @@ int gr_cmd_import(int argc, char **argv)
         return GR_EXIT_FAIL;
     }
     struct gr_store *st;
-    enum gr_err e = gr_store_open(db, false, &st);
-    if (e) {
-        fprintf(stderr, "grassroots import: cannot open %s%s\n", db,
-                e == GR_ENOTFOUND ? ": no such file" : "");
+    if (!gr_cli_open("import", db, &st)) {
         if (len)
             munmap((void *)data, len);
         return GR_EXIT_FAIL;
@@ -551,7 +543,7 @@ int gr_cmd_import(int argc, char **argv)
         else
             rc = boundaries ? import_boundaries(st, data, len, &rp, &rows)
                             : import_csv(st, k, data, len, &rp, &rows);
-        if (rc == 0 && (e = gr_store_recount_touched(st)))
+        if (rc == 0 && gr_store_recount_touched(st) != GR_OK)
             rc = 1;
         if (rc == 0 && gr_store_commit(st) == GR_OK)
             rc = GR_EXIT_OK;

@@ -16,14 +16,9 @@ int gr_cmd_init(int argc, char **argv)
     const char *db = NULL, *pw = NULL;
     const struct gr_opt opts[] = {
         {"--db", true, &db}, {"--admin-password", true, &pw}, {NULL, false, NULL}};
-    int n_pos;
-    bool want_help;
-    if (!gr_cli_parse(argc, argv, opts, NULL, 0, &n_pos, &want_help))
-        return GR_EXIT_USAGE;
-    if (want_help) {
-        fputs(help, stdout);
-        return GR_EXIT_OK;
-    }
+    int n_pos, done;
+    if ((done = gr_cli_start(argc, argv, opts, NULL, 0, &n_pos, help)) >= 0)
+        return done;
     if (!db || !pw) {
         fprintf(stderr, "grassroots init: --db and --admin-password are required\n%s", help);
         return GR_EXIT_USAGE;

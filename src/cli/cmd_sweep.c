@@ -31,14 +31,9 @@ int gr_cmd_sweep(int argc, char **argv)
     const char *db = NULL, *now_text = NULL;
     const struct gr_opt opts[] = {
         {"--db", true, &db}, {"--now", true, &now_text}, {NULL, false, NULL}};
-    int n_pos;
-    bool want_help;
-    if (!gr_cli_parse(argc, argv, opts, NULL, 0, &n_pos, &want_help))
-        return GR_EXIT_USAGE;
-    if (want_help) {
-        fputs(help, stdout);
-        return GR_EXIT_OK;
-    }
+    int n_pos, done;
+    if ((done = gr_cli_start(argc, argv, opts, NULL, 0, &n_pos, help)) >= 0)
+        return done;
     if (!db) {
         fprintf(stderr, "grassroots sweep: --db is required\n%s", help);
         return GR_EXIT_USAGE;
@@ -50,12 +45,9 @@ int gr_cmd_sweep(int argc, char **argv)
         return GR_EXIT_USAGE;
     }
     struct gr_store *st;
-    enum gr_err e = gr_store_open(db, false, &st);
-    if (e) {
-        fprintf(stderr, "grassroots sweep: cannot open %s%s\n", db,
-                e == GR_ENOTFOUND ? ": no such file" : "");
+    if (!gr_cli_open("sweep", db, &st))
         return GR_EXIT_FAIL;
-    }
+    enum gr_err e;
     struct gr_sweep_report rep;
     e = gr_case_sweep(st, now, escalated, NULL, &rep);
     if (e) {

@@ -8,6 +8,7 @@
 
 #include "../core/calendar.h"
 #include "../http/http.h"
+#include "../store/store.h"
 #include "cli.h"
 
 static const struct {
@@ -90,6 +91,28 @@ static bool two(const char *s, int lo, int hi, int *out)
         return false;
     *out = (s[0] - '0') * 10 + (s[1] - '0');
     return *out >= lo && *out <= hi;
+}
+
+int gr_cli_start(int argc, char **argv, const struct gr_opt *opts, const char **pos, int max_pos,
+                 int *n_pos, const char *help)
+{
+    bool want_help;
+    if (!gr_cli_parse(argc, argv, opts, pos, max_pos, n_pos, &want_help))
+        return GR_EXIT_USAGE;
+    if (want_help) {
+        fputs(help, stdout);
+        return GR_EXIT_OK;
+    }
+    return -1;
+}
+
+bool gr_cli_open(const char *cmd, const char *db, struct gr_store **st)
+{
+    enum gr_err e = gr_store_open(db, false, st);
+    if (e)
+        fprintf(stderr, "grassroots %s: cannot open %s%s\n", cmd, db,
+                e == GR_ENOTFOUND ? ": no such file" : "");
+    return e == GR_OK;
 }
 
 bool gr_cli_time(const char *s, int64_t *out)
