@@ -398,7 +398,6 @@ static enum gr_err act(struct gr_store *st, const struct gr_case *before, unsign
             c.owner_org_id = 0;
         }
         c.dispatched_at = now;
-        c.hold_review = NULL;
         snprintf(data, sizeof(data),
                  "{\"owner_level\":\"%s\",\"owner_node_id\":%lld,"
                  "\"owner_org_id\":%lld}",
@@ -408,7 +407,6 @@ static enum gr_err act(struct gr_store *st, const struct gr_case *before, unsign
     case GR_CA_SIGN:
         if (!c.responded_at)
             c.responded_at = now;
-        c.hold_review = NULL;
         break;
     case GR_CA_RETURN:
         notice(nt, &n_nt, 'n', before->owner_node_id, "returned");
@@ -541,6 +539,13 @@ static enum gr_err act(struct gr_store *st, const struct gr_case *before, unsign
         notice_owner(nt, &n_nt, &c, "reopened");
         break;
     default: return fail(f, GR_EINVAL, "action", "is not an action on cases");
+    }
+    /* Back from hold (挂账): the clock stopped while it waited, and starts again now. */
+    if (from == GR_CS_ON_HOLD && mv.to != GR_CS_NONE && mv.to != GR_CS_ON_HOLD) {
+        c.hold_review = NULL;
+        if ((e = new_due(st, &c, now, &c.resolve_due)))
+            return fail(f, e, NULL, "the store failed");
+        c.alarm = 0;
     }
     struct gr_case_event ev = {.at = now,
                                .actor_user_id = user,
