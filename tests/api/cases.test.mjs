@@ -443,9 +443,13 @@ test('hold needs a reason and a review date (YYYY-MM-DD); the case waits on hold
   const now = await move(as.community, c.id, 'hold', { note: '等待资金', review_on: '2027-01-15' });
   assert.equal(now.status, 'on_hold');
   assert.equal(now.hold_review, '2027-01-15');
+  await new Promise((ok) => setTimeout(ok, 1100)); // a later second: a later deadline
   const back = await move(as.grid, c.id, 'sign');
   assert.equal(back.status, 'in_progress');
   assert.equal(back.hold_review, null);
+  assert.ok(Date.parse(back.deadline) >= Date.parse(now.deadline),
+    'the clock starts again when the case is taken up: ' + now.deadline + ' → ' + back.deadline);
+  assert.equal(back.promised_due, now.promised_due, 'the promise is kept as it was');
 });
 
 // The error names the request's own field ("review_on"), not an internal "target" as it once
