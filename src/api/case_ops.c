@@ -617,11 +617,18 @@ static enum gr_err sweep_one(struct gr_store *st, int64_t id, int64_t now, bool 
         return e == GR_ENOTFOUND ? GR_OK : e;
     rep->examined++;
     if (!red) {
-        /* Yellow: within a quarter of the case's working time, at least one hour. */
+        /* Yellow: within a quarter of the matter's limit, at least one working hour (the
+         * limit, not the time since filing: an escalated case starts a fresh limit). */
         const struct gr_calendar *cal;
-        if ((e = gr_store_calendar(st, &cal)))
-            return e;
-        int64_t total = gr_cal_minutes_between(cal, c.created_at, c.resolve_due);
+        struct gr_matter m;
+        if ((e = gr_store_calendar(st, &cal)) ||
+            (e = gr_store_matter_get(st, c.matter_version, c.matter_code, &m)))
+            return e == GR_ENOTFOUND ? GR_OK : e;
+        int day = 0;
+        for (int i = 0; i < cal->n_periods; i++)
+            day += cal->period_end[i] - cal->period_start[i];
+        int64_t total = m.resolve_unit == GR_TU_DAYS ? (int64_t)m.resolve_limit * day
+                                                     : (int64_t)m.resolve_limit * 60;
         int64_t left = gr_cal_minutes_between(cal, now, c.resolve_due);
         int64_t window = total / 4 > 60 ? total / 4 : 60;
         if (c.alarm != 0 || c.resolve_due <= now || left > window)
