@@ -3,12 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { coverageOption, coverageRows, shareColour, SHARE_COLOURS } from '../src/features/network/coverageChart.js';
-import { mapLevel, polygonFeatures, featureNodeId, polygonStyle } from '../src/features/network/mapLayers.js';
+import { mapLevel, featureNodeId } from '../src/features/network/mapLayers.js';
+import { polygonFeatures, polygonStyle } from '../src/components/mapStyles.js';
 import { nodeCrumbs } from '../src/features/network/trail.js';
 import {
   collectChanges, editableFields, fieldLabel, formatValue, ftype, parseInput, serverFieldText, errorText,
 } from '../src/components/fields.js';
-import { buildingLabel, unitLabel, roomLabel } from '../src/features/network/labels.js';
+import { buildingLabel, unitLabel, roomLabel } from '../src/components/placeLabels.js';
 import { buildUrl, errorFromBody, ApiError } from '../src/api/client.js';
 import { translate, formatShare, catalogues } from '../src/i18n/index.js';
 

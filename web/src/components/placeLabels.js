@@ -1,6 +1,7 @@
-// labels.js - titles of buildings, units and rooms. The data often names them in full
-// ("11栋", "3单元"); a bare number ("11", "3") gets the catalogue's wording ("11 号楼").
-import { translate } from '../../i18n/index.js';
+// placeLabels.js - titles of buildings, units and rooms (the network's pages, the place
+// picker of a report). The data often names them in full ("11栋", "3单元"); a bare number
+// ("11", "3") gets the catalogue's wording ("11 号楼").
+import { translate } from '../i18n/index.js';
 
 const BARE = /^[0-9A-Za-z-]+$/;
 

@@ -325,6 +325,7 @@ export default {
       busy: 'Submitting…',
       cancel: 'Cancel',
       fixErrors: 'Please correct the marked fields',
+      fromCase: 'Raised from request #{id}',
     },
     fields: {
       scope_node_id: 'Area of the topic',
@@ -731,6 +732,11 @@ export default {
       photoEmpty: 'The file is empty.',
       staffCase: 'Staff of the case\'s community raise a topic from a case.',
       caseCommunity: 'The case is not in the topic\'s community.',
+    },
+    caseTopics: {
+      title: 'Consultation topics',
+      empty: 'No topic has been raised from this request yet.',
+      raise: 'Raise a topic',
     },
     invite: {
       hint: 'Accounts of invited organisations see the topic and give opinions, even from outside its area. No more invitations once voting opens.',

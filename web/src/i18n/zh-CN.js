@@ -326,6 +326,7 @@ export default {
       busy: '正在提交…',
       cancel: '取消',
       fixErrors: '请改正标出的字段',
+      fromCase: '由诉求 #{id} 发起',
     },
     fields: {
       scope_node_id: '议题范围',
@@ -732,6 +733,11 @@ export default {
       photoEmpty: '文件是空的。',
       staffCase: '由诉求转为议题，需要诉求所在社区的工作人员办理。',
       caseCommunity: '诉求不在本议题所在的社区。',
+    },
+    caseTopics: {
+      title: '协商议题',
+      empty: '尚未由此诉求发起协商议题。',
+      raise: '发起协商议题',
     },
     invite: {
       hint: '受邀单位的账号可以查看议题、发表意见，即使不在本辖区。表决开始后不能再邀请。',

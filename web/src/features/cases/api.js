@@ -43,13 +43,12 @@ export const getRanking = (nodeId, by, period) =>
   api.get('/metrics/ranking', { node_id: nodeId, by, ...period });
 export const getTrend = (subject, period) => api.get('/metrics/trend', { ...subject, ...period, bucket: 'month' });
 
-// Places: the grid of a point, boundaries, nodes, buildings, departments.
+// Places: the grid of a point, boundaries, buildings, departments (names of nodes,
+// organisations and users: api/names.js).
 export const locate = (lat, lon) => api.get('/locate', { lat, lon });
 export const geoUnder = (id, level) => api.get('/geo', { under: id, level });
 export const nodeBoundary = (id) => api.get(`/nodes/${id}/boundary`);
-export const getNode = (id) => api.get(`/nodes/${id}`);
 export const listBuildings = (gridId) => api.get('/buildings', { grid_id: gridId, limit: 500 });
+export const getBuilding = (id) => api.get(`/buildings/${id}`);
 export const listDepartments = (districtId) =>
   api.get('/organisations', { kind: 'department', node_id: districtId, limit: 500 });
-export const getOrganisation = (id) => api.get(`/organisations/${id}`);
-export const getUser = (id) => api.get(`/users/${id}`);

@@ -23,10 +23,10 @@ export const castVote = (id, body) => api.post(`/topics/${id}/votes`, body);
 export const getResults = (id) => api.get(`/topics/${id}/results`);
 export const putDecision = (id, body) => api.put(`/topics/${id}/decision`, body);
 
-// Names of nodes, users and organisations shown next to their ids.
+// Nodes and organisations around a topic: its community, the scopes a topic may be raised
+// for, the organisations that may be invited or named in a decision (names: api/names.js).
 export const getNode = (id) => api.get(`/nodes/${id}`);
 export const nodeChildren = (id) => api.get(`/nodes/${id}/children`, { limit: 500 });
-export const getUser = (id) => api.get(`/users/${id}`);
 export const listOrganisations = (under) => api.get('/organisations', { under, limit: 500 });
 export const getOrganisation = (id) => api.get(`/organisations/${id}`);
 // Implementation items (staff, while implementing) and objections (anyone, during the

@@ -8,7 +8,7 @@ import { nodeCrumbs, recordChain } from './trail.js';
 import { loadMeta, kindFields } from '../../api/meta.js';
 import { loadTopNodes, session } from '../session/session.js';
 import { locale } from '../../i18n/index.js';
-import { buildingLabel, unitLabel } from './labels.js';
+import { buildingLabel, unitLabel } from '../../components/placeLabels.js';
 
 export function useRecordPage(kind) {
   const route = useRoute();
