@@ -114,12 +114,14 @@ CREATE TABLE cases (
     public_note TEXT,
     was_overdue INTEGER NOT NULL DEFAULT 0 -- counted as overdue in the rollups
 );
--- Lists by place: by district and by community. A street's cases are found through its
--- district's entries and a grid's through its community's (a tenth of them each), which
--- keeps intake to two scattered index pages per case instead of four.
+-- Lists by place and status, newest first: the city's by status, a district's and a
+-- street's by their index, a community's and a grid's by the community's, which holds the
+-- grid (a community's list sorts the ids of one status, a few thousand at most). A list of
+-- several statuses takes the newest ids of each and merges them (store/sqlite/cases.c).
 CREATE INDEX cases_status ON cases(status, id);
 CREATE INDEX cases_district ON cases(district_id, status, id);
-CREATE INDEX cases_community ON cases(community_id, status, id);
+CREATE INDEX cases_street ON cases(street_id, status, id);
+CREATE INDEX cases_community ON cases(community_id, status, grid_id, id);
 CREATE INDEX cases_owner_org ON cases(owner_org_id, status, id) WHERE owner_org_id IS NOT NULL;
 CREATE INDEX cases_requester ON cases(requester_user_id, id) WHERE requester_user_id IS NOT NULL;
 CREATE UNIQUE INDEX cases_token ON cases(token) WHERE token IS NOT NULL;
@@ -200,11 +202,10 @@ CREATE TABLE api_keys (
 -- The figures, kept in the transaction of every event: per subject ('n:ID' a node of any
 -- level, 'o:ID' a department, 'm:CODE' a matter) and per submission day of the cases, so
 -- the figures of a node for a year sum at most 366 rows whatever the number of cases.
--- Keyed by day first: a day's new cases touch that day's rows only, a few pages, and a
--- subject's year is 366 lookups.
+-- Keyed by subject: a subject's year is one range of neighbouring rows.
 CREATE TABLE case_stats (
-    day TEXT NOT NULL,
     subject TEXT NOT NULL,
+    day TEXT NOT NULL,
     total INTEGER NOT NULL DEFAULT 0,
     accepted INTEGER NOT NULL DEFAULT 0,
     rejected INTEGER NOT NULL DEFAULT 0,
@@ -227,5 +228,5 @@ CREATE TABLE case_stats (
     escalations INTEGER NOT NULL DEFAULT 0,
     reopens INTEGER NOT NULL DEFAULT 0,
     handling_seconds INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (day, subject)
+    PRIMARY KEY (subject, day)
 ) WITHOUT ROWID;

@@ -631,7 +631,7 @@ static enum gr_err stats_upsert(struct gr_store *st, const char *subject, const 
             "responded_on_time, resolved, closed, closed_on_time, overdue_open, open, rated, "
             "rated_yes, rated_partly, rated_satisfied, rated_basic, reworks, reworked, "
             "extensions, escalations, reopens, handling_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(day, subject) DO UPDATE "
+            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(subject, day) DO UPDATE "
             "SET total = total + excluded.total, accepted = accepted + excluded.accepted, "
             "rejected = rejected + excluded.rejected, merged = merged + excluded.merged, "
             "responded = responded + excluded.responded, responded_on_time = "
@@ -1164,29 +1164,144 @@ enum gr_err gr_store_case_events(struct gr_store *st, int64_t case_id, gr_case_e
 static const char open_statuses[] =
     "('submitted', 'accepted', 'dispatched', 'in_progress', 'resolved', 'verified', 'on_hold')";
 
-/* A place condition on cases. Cases have indexes by district and by community (each with
- * status and id), not by street or grid: a grid's cases are found through its community's
- * entries. With a status, a street's go through its district's; without one, a district's
- * or a street's newest are found walking the table from the newest case (one in ten or a
- * hundred match), which beats sorting a district's million entries: `scan` marks the
- * column so that the planner does not take the index. */
-static void place_cond(struct gr_buf *b, enum gr_level level, int param, bool scan)
+static const char *const all_statuses[] = {"submitted",  "accepted",    "rejected", "merged",
+                                           "dispatched", "in_progress", "resolved", "verified",
+                                           "closed",     "on_hold",     NULL};
+static const char *const open_status_list[] = {"submitted", "accepted", "dispatched", "in_progress",
+                                               "resolved",  "verified", "on_hold",    NULL};
+
+/* A place condition on cases: parameter `param` holds the node's id. Cases have indexes
+ * (level, status, id) by district and by street, and (community, status, grid, id) by
+ * community, which serves grids too (the grid's community found from the node). */
+static void place_cond(struct gr_buf *b, enum gr_level level, int param)
 {
-    const char *plus = scan ? "+" : "";
     if (level == GR_LEVEL_GRID)
         gr_buf_printf(b,
-                      "(grid_id = ?%d AND community_id = (SELECT community_id FROM nodes "
-                      "WHERE id = ?%d))",
+                      "(community_id = (SELECT community_id FROM nodes WHERE id = ?%d) AND "
+                      "grid_id = ?%d)",
                       param, param);
-    else if (level == GR_LEVEL_STREET)
-        gr_buf_printf(b,
-                      "(street_id = ?%d AND %sdistrict_id = (SELECT district_id FROM nodes "
-                      "WHERE id = ?%d))",
-                      param, plus, param);
-    else if (level == GR_LEVEL_COMMUNITY)
-        gr_buf_printf(b, "community_id = ?%d", param);
     else
-        gr_buf_printf(b, "%s%s = ?%d", plus, anc_cols[level], param);
+        gr_buf_printf(b, "%s = ?%d", anc_cols[level], param);
+}
+
+/* The filters on the case's own columns, parameters numbered from *at; bind_filters binds
+ * them in the same order. */
+static void filter_conds(struct gr_buf *b, const struct gr_case_query *cq, int *at)
+{
+    if (cq->owner_org_id)
+        gr_buf_printf(b, " AND owner_org_id = ?%d", (*at)++);
+    if (cq->requester_user_id)
+        gr_buf_printf(b, " AND requester_user_id = ?%d", (*at)++);
+    if (cq->category_code)
+        gr_buf_printf(b, " AND category_code = ?%d", (*at)++);
+    if (cq->matter_code)
+        gr_buf_printf(b, " AND matter_code = ?%d", (*at)++);
+    if (cq->from)
+        gr_buf_printf(b, " AND created_at >= ?%d", (*at)++);
+    if (cq->to)
+        gr_buf_printf(b, " AND created_at < ?%d", (*at)++);
+}
+
+static void bind_filters(sqlite3_stmt *q, const struct gr_case_query *cq, int *at)
+{
+    if (cq->owner_org_id)
+        sqlite3_bind_int64(q, (*at)++, cq->owner_org_id);
+    if (cq->requester_user_id)
+        sqlite3_bind_int64(q, (*at)++, cq->requester_user_id);
+    if (cq->category_code)
+        gr_sq_bind_text(q, (*at)++, cq->category_code);
+    if (cq->matter_code)
+        gr_sq_bind_text(q, (*at)++, cq->matter_code);
+    if (cq->from)
+        sqlite3_bind_int64(q, (*at)++, cq->from);
+    if (cq->to)
+        sqlite3_bind_int64(q, (*at)++, cq->to);
+}
+
+static enum gr_err run_cases(struct gr_store *st, sqlite3_stmt *q, int limit, gr_case_fn fn,
+                             void *ctx, bool *more)
+{
+    int rc, n = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n++ == limit) {
+            *more = true;
+            break;
+        }
+        struct gr_case c;
+        read_case(NULL, q, &c);
+        if (fn(ctx, &c))
+            break;
+    }
+    return each_end(st, q, rc);
+}
+
+/* Newest first under one node (the filter, or the caller's one scope): for each status
+ * asked (one, the open ones, or all), the newest ids of that status from the place's index
+ * — a few index pages each, whatever the size of the node — then the newest of those, and
+ * only their rows. Access scopes other than the place are row filters. */
+static enum gr_err cases_by_place(struct gr_store *st, const struct gr_case_query *cq,
+                                  struct gr_scope place, gr_case_fn fn, void *ctx, bool *more)
+{
+    const struct gr_query *qy = &cq->q;
+    const char *one[2] = {cq->status, NULL};
+    const char *const *statuses = !cq->status                       ? all_statuses
+                                  : strcmp(cq->status, "open") == 0 ? open_status_list
+                                                                    : one;
+    if (cq->status && statuses == one && gr_cstatus_parse(cq->status) == GR_CS_NONE)
+        return GR_EINVAL;
+    int limit = qy->limit > 0 ? qy->limit : 50;
+    /* ?1 the place, ?2 the cursor, ?3 the limit + 1, then the scopes, then the filters. */
+    struct gr_buf access, b;
+    gr_buf_init(&access, 1024);
+    gr_buf_init(&b, 16384);
+    int at = 4;
+    if (!qy->all && !(qy->n_scopes == 1 && qy->scopes[0].level == place.level &&
+                      qy->scopes[0].id == place.id)) {
+        gr_buf_adds(&access, " AND (0");
+        for (size_t i = 0; i < qy->n_scopes; i++) {
+            gr_buf_adds(&access, " OR ");
+            place_cond(&access, qy->scopes[i].level, at++);
+        }
+        if (cq->also_org)
+            gr_buf_printf(&access,
+                          " OR owner_org_id = ?%d OR id IN (SELECT case_id FROM case_tasks "
+                          "WHERE org_id = ?%d)",
+                          at, at);
+        if (cq->also_org)
+            at++;
+        gr_buf_adds(&access, ")");
+    }
+    int first_filter = at;
+    gr_buf_adds(&b, "SELECT " CASE_COLS " FROM cases WHERE id IN (");
+    for (size_t k = 0; statuses[k]; k++) {
+        int f = first_filter;
+        gr_buf_printf(&b, "%sSELECT id FROM (SELECT id FROM cases WHERE ", k ? " UNION ALL " : "");
+        place_cond(&b, place.level, 1);
+        gr_buf_printf(&b, " AND status = '%s' AND id < ?2", statuses[k]);
+        if (access.len)
+            gr_buf_add(&b, access.data, access.len);
+        filter_conds(&b, cq, &f);
+        gr_buf_adds(&b, " ORDER BY id DESC LIMIT ?3)");
+    }
+    gr_buf_adds(&b, ") ORDER BY id DESC LIMIT ?3");
+    sqlite3_stmt *q = gr_sq_prepare(st, b.data);
+    gr_buf_cleanup(&b);
+    gr_buf_cleanup(&access);
+    if (!q)
+        return GR_EDB;
+    sqlite3_bind_int64(q, 1, place.id);
+    sqlite3_bind_int64(q, 2, qy->after > 0 ? qy->after : INT64_MAX);
+    sqlite3_bind_int(q, 3, limit + 1);
+    at = 4;
+    if (sqlite3_bind_parameter_count(q) >= 4 && first_filter > 4) {
+        for (size_t i = 0; i < qy->n_scopes; i++)
+            sqlite3_bind_int64(q, at++, qy->scopes[i].id);
+        if (cq->also_org)
+            sqlite3_bind_int64(q, at++, cq->also_org);
+    }
+    at = first_filter;
+    bind_filters(q, cq, &at);
+    return run_cases(st, q, limit, fn, ctx, more);
 }
 
 enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, gr_case_fn fn,
@@ -1194,26 +1309,23 @@ enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, 
 {
     *more = false;
     const struct gr_query *qy = &cq->q;
+    /* One place to start from: the node filter, or the caller's single scope. */
+    struct gr_scope place = qy->under;
+    if (!place.id && !qy->all && qy->n_scopes == 1 && !cq->also_org)
+        place = qy->scopes[0];
+    if (place.id && place.level >= GR_LEVEL_DISTRICT && !cq->overdue_first &&
+        (qy->all || qy->n_scopes || cq->also_org))
+        return cases_by_place(st, cq, place, fn, ctx, more);
+    /* Several scopes, a department's cases, a requester's own, the inbox's order: one
+     * query with the conditions together. */
     struct gr_buf b;
     gr_buf_init(&b, 8192);
-    /* Without a status, a community's or a grid's cases come from the community index
-     * and are sorted (a few thousand at most); the planner, without statistics, would walk
-     * the whole table instead. */
-    enum gr_level place = qy->under.id                    ? qy->under.level
-                          : !qy->all && qy->n_scopes == 1 ? qy->scopes[0].level
-                                                          : GR_LEVEL_NONE;
-    bool by_community = !cq->status && !cq->overdue_first &&
-                        (place == GR_LEVEL_COMMUNITY || place == GR_LEVEL_GRID) &&
-                        (qy->under.id || !cq->also_org);
-    gr_buf_adds(&b, by_community ? "SELECT " CASE_COLS " FROM cases INDEXED BY cases_community "
-                                   "WHERE 1"
-                                 : "SELECT " CASE_COLS " FROM cases WHERE 1");
+    gr_buf_adds(&b, "SELECT " CASE_COLS " FROM cases WHERE 1");
     /* Parameters are numbered: a place's id once, used twice where it names its parent. */
     int at = 1;
     int64_t ids[GR_MAX_SCOPES + 1];
     size_t n_ids = 0;
     int p_also = 0;
-    bool scan = !cq->status && !cq->overdue_first;
     if (!qy->all && !qy->n_scopes && !cq->also_org) {
         /* No scope: the requester's own cases, or nothing. */
         if (!cq->requester_user_id) {
@@ -1224,7 +1336,7 @@ enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, 
         gr_buf_adds(&b, " AND (0");
         for (size_t i = 0; i < qy->n_scopes; i++) {
             gr_buf_adds(&b, " OR ");
-            place_cond(&b, qy->scopes[i].level, at++, scan);
+            place_cond(&b, qy->scopes[i].level, at++);
             ids[n_ids++] = qy->scopes[i].id;
         }
         if (cq->also_org) {
@@ -1238,7 +1350,7 @@ enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, 
     }
     if (qy->under.id) {
         gr_buf_adds(&b, " AND ");
-        place_cond(&b, qy->under.level, at++, scan);
+        place_cond(&b, qy->under.level, at++);
         ids[n_ids++] = qy->under.id;
     }
     int p_status = 0, p_org = 0, p_req = 0, p_cat = 0, p_matter = 0, p_from = 0, p_to = 0,
@@ -1633,35 +1745,27 @@ enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targe
     "closed_on_time, overdue_open, open, rated, rated_yes, rated_partly, rated_satisfied, "        \
     "rated_basic, reworks, reworked, extensions, escalations, reopens, handling_seconds"
 
-/* Each day of [from_day, to_day] that has a row for the subject, in order: one lookup per
- * calendar day by the primary key (day, subject). */
+/* Each day of [from_day, to_day] that has a row for the subject, in order: one range of
+ * the primary key (subject, day). */
 static enum gr_err each_day(struct gr_store *st, const char *subject, const char *from_day,
                             const char *to_day, gr_figures_day_fn fn, void *ctx)
 {
-    gr_ymd d, last;
-    if (!gr_ymd_parse(from_day, &d) || !gr_ymd_parse(to_day, &last))
-        return GR_EINVAL;
-    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT " ROW_COLS " FROM case_stats WHERE day = ? AND "
-                                        "subject = ?");
+    sqlite3_stmt *q = gr_sq_prepare(st, "SELECT day, " ROW_COLS " FROM case_stats WHERE "
+                                        "subject = ? AND day BETWEEN ? AND ? ORDER BY day");
     if (!q)
         return GR_EDB;
+    gr_sq_bind_text(q, 1, subject);
+    gr_sq_bind_text(q, 2, from_day);
+    gr_sq_bind_text(q, 3, to_day);
+    int rc;
     int64_t counts[GR_N_FIGS];
-    for (int n = 0; d <= last && n < 3700; d = gr_ymd_next(d), n++) {
-        char day[11];
-        gr_ymd_format(d, day);
-        sqlite3_bind_text(q, 1, day, 10, SQLITE_TRANSIENT);
-        gr_sq_bind_text(q, 2, subject);
-        int rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW)
-            for (int i = 0; i < GR_N_FIGS; i++)
-                counts[i] = sqlite3_column_int64(q, i);
-        sqlite3_reset(q);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-            return gr_sq_err(st, rc);
-        if (rc == SQLITE_ROW && fn(ctx, day, counts))
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        for (int i = 0; i < GR_N_FIGS; i++)
+            counts[i] = sqlite3_column_int64(q, 1 + i);
+        if (fn(ctx, gr_sq_text(q, 0), counts))
             break;
     }
-    return GR_OK;
+    return each_end(st, q, rc);
 }
 
 static int add_day(void *ctx, const char *day, const int64_t *counts)
