@@ -1235,6 +1235,11 @@ static enum gr_err run_cases(struct gr_store *st, sqlite3_stmt *q, int limit, gr
     return each_end(st, q, rc);
 }
 
+/* The index each place is read by (the planner, without statistics, may prefer walking
+ * the status index backwards over a million entries). */
+static const char *const place_index[GR_N_LEVELS + 1] = {
+    NULL, "cases_status", "cases_district", "cases_street", "cases_community", "cases_community"};
+
 /* Newest first under one node (the filter, or the caller's one scope): for each status
  * asked (one, the open ones, or all), the newest ids of that status from the place's index
  * — a few index pages each, whatever the size of the node — then the newest of those, and
@@ -1275,7 +1280,8 @@ static enum gr_err cases_by_place(struct gr_store *st, const struct gr_case_quer
     gr_buf_adds(&b, "SELECT " CASE_COLS " FROM cases WHERE id IN (");
     for (size_t k = 0; statuses[k]; k++) {
         int f = first_filter;
-        gr_buf_printf(&b, "%sSELECT id FROM (SELECT id FROM cases WHERE ", k ? " UNION ALL " : "");
+        gr_buf_printf(&b, "%sSELECT id FROM (SELECT id FROM cases INDEXED BY %s WHERE ",
+                      k ? " UNION ALL " : "", place_index[place.level]);
         place_cond(&b, place.level, 1);
         gr_buf_printf(&b, " AND status = '%s' AND id < ?2", statuses[k]);
         if (access.len)
