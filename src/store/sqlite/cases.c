@@ -936,10 +936,24 @@ static void read_case(struct gr_store *st, sqlite3_stmt *q, struct gr_case *c)
 #undef I
 }
 
-/* Bind every column but id, in CASE_COLS order from parameter `at`. */
-static int bind_case(sqlite3_stmt *q, int at, const struct gr_case *c)
+/* The columns written once, when the case is made (what it is about), and those its
+ * workflow changes; an insert binds both, an update the second alone. */
+#define FIXED_COLS                                                                                 \
+    "channel, matter_version, matter_code, category_code, description, address, lat, lon, "        \
+    "building_id, unit_id, city_id, district_id, street_id, community_id, grid_id, "               \
+    "requester_user_id, requester_name, requester_phone, requester_email, anonymous, urgent, "     \
+    "api_key_id, token, created_at, day"
+#define WORK_COLS                                                                                  \
+    "status, owner_level, owner_node_id, owner_org_id, updated_at, respond_due, resolve_due, "     \
+    "first_due, accepted_at, dispatched_at, responded_at, resolved_at, closed_at, alarm, "         \
+    "escalations, reworks, extensions, reopens, extension_asked, hold_review, merged_into, "       \
+    "rated_resolved, rated_satisfaction, rated_comment, rated_at, public_note, was_overdue"
+#define Q5 "?, ?, ?, ?, ?"
+#define Q25 Q5 ", " Q5 ", " Q5 ", " Q5 ", " Q5
+#define Q27 Q25 ", ?, ?"
+
+static int bind_fixed(sqlite3_stmt *q, int at, const struct gr_case *c)
 {
-    gr_sq_bind_text(q, at++, c->status);
     gr_sq_bind_text(q, at++, c->channel);
     sqlite3_bind_int(q, at++, c->matter_version);
     gr_sq_bind_text(q, at++, c->matter_code);
@@ -957,9 +971,6 @@ static int bind_case(sqlite3_stmt *q, int at, const struct gr_case *c)
     gr_sq_bind_id(q, at++, c->unit_id);
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
         gr_sq_bind_id(q, at++, c->anc.id[l]);
-    gr_sq_bind_text(q, at++, c->owner_level);
-    sqlite3_bind_int64(q, at++, c->owner_node_id);
-    gr_sq_bind_id(q, at++, c->owner_org_id);
     gr_sq_bind_id(q, at++, c->requester_user_id);
     gr_sq_bind_text(q, at++, c->requester_name);
     gr_sq_bind_text(q, at++, c->requester_phone);
@@ -969,30 +980,11 @@ static int bind_case(sqlite3_stmt *q, int at, const struct gr_case *c)
     gr_sq_bind_id(q, at++, c->api_key_id);
     gr_sq_bind_text(q, at++, c->token);
     sqlite3_bind_int64(q, at++, c->created_at);
-    sqlite3_bind_int64(q, at++, c->updated_at);
     gr_sq_bind_text(q, at++, c->day);
-    const int64_t moments[] = {c->respond_due,   c->resolve_due,  c->first_due,   c->accepted_at,
-                               c->dispatched_at, c->responded_at, c->resolved_at, c->closed_at};
-    for (size_t i = 0; i < sizeof(moments) / sizeof(moments[0]); i++)
-        gr_sq_bind_id(q, at++, moments[i]);
-    sqlite3_bind_int(q, at++, c->alarm);
-    sqlite3_bind_int(q, at++, c->escalations);
-    sqlite3_bind_int(q, at++, c->reworks);
-    sqlite3_bind_int(q, at++, c->extensions);
-    sqlite3_bind_int(q, at++, c->reopens);
-    gr_sq_bind_id(q, at++, c->extension_asked);
-    gr_sq_bind_text(q, at++, c->hold_review);
-    gr_sq_bind_id(q, at++, c->merged_into);
-    gr_sq_bind_text(q, at++, c->rated_resolved);
-    gr_sq_bind_text(q, at++, c->rated_satisfaction);
-    gr_sq_bind_text(q, at++, c->rated_comment);
-    gr_sq_bind_id(q, at++, c->rated_at);
-    gr_sq_bind_text(q, at++, c->public_note);
-    sqlite3_bind_int(q, at++, c->was_overdue);
     return at;
 }
 
-/* Bind the columns a change may touch, in the order of gr_store_case_update's statement. */
+/* Bind the workflow's columns, in WORK_COLS order. */
 static int bind_changes(sqlite3_stmt *q, int at, const struct gr_case *c)
 {
     gr_sq_bind_text(q, at++, c->status);
@@ -1064,14 +1056,12 @@ enum gr_err gr_store_case_create(struct gr_store *st, const struct gr_case *c,
                                  const struct gr_case_event *ev, const struct gr_notice *nt,
                                  size_t n_nt, int64_t *out_id)
 {
-    sqlite3_stmt *q = gr_sq_prepare(
-        st, "INSERT INTO cases(" CASE_COLS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    sqlite3_stmt *q = gr_sq_prepare(st, "INSERT INTO cases(id, " FIXED_COLS ", " WORK_COLS
+                                        ") VALUES (?, " Q25 ", " Q27 ")");
     if (!q)
         return GR_EDB;
     gr_sq_bind_id(q, 1, c->id);
-    bind_case(q, 2, c);
+    bind_changes(q, bind_fixed(q, 2, c), c);
     enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
@@ -1107,14 +1097,8 @@ enum gr_err gr_store_case_update(struct gr_store *st, const struct gr_case *befo
     /* Only the columns a change may touch: neither the key nor the place, the matter or the
      * requester, so that SQLite neither rechecks the references to the case (every
      * notification and merge) nor rewrites the place and requester index entries. */
-    sqlite3_stmt *q = gr_sq_prepare(
-        st, "UPDATE cases SET status = ?, owner_level = ?, owner_node_id = ?, owner_org_id = ?, "
-            "updated_at = ?, respond_due = ?, resolve_due = ?, first_due = ?, accepted_at = ?, "
-            "dispatched_at = ?, responded_at = ?, resolved_at = ?, closed_at = ?, alarm = ?, "
-            "escalations = ?, reworks = ?, extensions = ?, reopens = ?, extension_asked = ?, "
-            "hold_review = ?, merged_into = ?, rated_resolved = ?, rated_satisfaction = ?, "
-            "rated_comment = ?, rated_at = ?, public_note = ?, was_overdue = ? WHERE id = ? AND "
-            "status = ? AND updated_at = ?");
+    sqlite3_stmt *q = gr_sq_prepare(st, "UPDATE cases SET (" WORK_COLS ") = (" Q27
+                                        ") WHERE id = ? AND status = ? AND updated_at = ?");
     if (!q)
         return GR_EDB;
     int at = bind_changes(q, 1, after);
