@@ -50,6 +50,9 @@ bool gr_api_text(struct gr_req *r, json_t *obj, const char *name, bool required,
                  const char **out);
 /* Reject members not in the NULL-ended list. */
 bool gr_api_only(struct gr_req *r, json_t *obj, const char *const *allowed);
+/* The request's body as a photo: its type (JPEG or PNG, by its bytes, matching any
+ * Content-Type given), or NULL after replying 400 or 413. */
+const char *gr_api_photo(struct gr_req *r);
 
 /* Handlers. */
 void gr_h_health(struct gr_req *r);

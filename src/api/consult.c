@@ -1953,15 +1953,6 @@ void gr_h_topic_follow(struct gr_req *r)
     gr_reply_json(r, 200, json_pack("{s:b, s:i}", "following", following, "followers", count));
 }
 
-static const char *image_type(const unsigned char *b, size_t n)
-{
-    if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
-        return "image/jpeg";
-    if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
-        return "image/png";
-    return NULL;
-}
-
 void gr_h_topic_photos_add(struct gr_req *r)
 {
     struct gr_topic t;
@@ -1972,20 +1963,9 @@ void gr_h_topic_photos_add(struct gr_req *r)
         gr_reply_error(r, GR_ENOTFOUND, NULL, "no such item of this topic");
         return;
     }
-    const char *ct = gr_req_header(r, "Content-Type");
-    const char *mime = image_type((const unsigned char *)r->body.data, r->body.len);
-    if (!r->body.len) {
-        gr_reply_error(r, GR_EINVAL, "photo", "the body must be the image's bytes");
+    const char *mime = gr_api_photo(r);
+    if (!mime)
         return;
-    }
-    if (r->body.len > GR_PHOTO_MAX) {
-        gr_reply_error(r, GR_ETOOBIG, "photo", "a photo may be at most 4 MiB");
-        return;
-    }
-    if (!mime || (ct && strncmp(ct, mime, strlen(mime)) != 0)) {
-        gr_reply_error(r, GR_EINVAL, "photo", "must be a JPEG or PNG image, sent as such");
-        return;
-    }
     /* The topic's own photos: its proposer and staff; an item's: staff. */
     bool staff = is_staff(r, &t);
     if (!staff && (item || t.proposer_user_id != r->who.user_id)) {

@@ -92,3 +92,24 @@ bool gr_api_only(struct gr_req *r, json_t *obj, const char *const *allowed)
     }
     return true;
 }
+
+const char *gr_api_photo(struct gr_req *r)
+{
+    const unsigned char *b = (const unsigned char *)r->body.data;
+    size_t n = r->body.len;
+    const char *mime = NULL;
+    if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF)
+        mime = "image/jpeg";
+    else if (n >= 8 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0)
+        mime = "image/png";
+    const char *ct = gr_req_header(r, "Content-Type");
+    if (!n)
+        gr_reply_error(r, GR_EINVAL, "photo", "the body must be the image's bytes");
+    else if (n > GR_PHOTO_MAX)
+        gr_reply_error(r, GR_ETOOBIG, "photo", "a photo may be at most 4 MiB");
+    else if (!mime || (ct && strncmp(ct, mime, strlen(mime)) != 0))
+        gr_reply_error(r, GR_EINVAL, "photo", "must be a JPEG or PNG image, sent as such");
+    else
+        return mime;
+    return NULL;
+}
