@@ -572,7 +572,22 @@ static void intake_reply(struct gr_req *r, const struct gr_case *c, const struct
         gr_reply_error(r, f->err, f->field, f->why);
         return;
     }
-    gr_reply_json(r, 201, case_json(r, c, true, gr_case_owner_name(r->st, c)));
+    /* The new case as intake routed it (GET /api/v1/cases/{id} has the rest). */
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:b}",
+                  "id", (json_int_t)c->id, "status", c->status, "channel", c->channel,
+                  "matter_code", c->matter_code, "matter_version", c->matter_version, "category",
+                  c->category_code, "grid_id", (json_int_t)c->anc.id[GR_LEVEL_GRID], "community_id",
+                  (json_int_t)c->anc.id[GR_LEVEL_COMMUNITY], "street_id",
+                  (json_int_t)c->anc.id[GR_LEVEL_STREET], "district_id",
+                  (json_int_t)c->anc.id[GR_LEVEL_DISTRICT], "owner",
+                  json_pack("{s:s, s:I, s:o, s:s?}", "level", c->owner_level, "node_id",
+                            (json_int_t)c->owner_node_id, "org_id",
+                            c->owner_org_id ? json_integer(c->owner_org_id) : json_null(), "name",
+                            gr_case_owner_name(r->st, c)),
+                  "created_at", gr_api_time(c->created_at), "deadline", gr_api_time(c->resolve_due),
+                  "respond_due", gr_api_time(c->respond_due), "urgent", c->urgent);
+    gr_reply_json(r, 201, o);
 }
 
 bool gr_api_locate(struct gr_req *r, double lat, double lon, struct gr_anc *anc);
