@@ -60,7 +60,8 @@ int main(int argc, char **argv)
     }
     const char *sym = argv[1], *root = argv[2];
     walk(root, "");
-    qsort(paths, n_paths, sizeof(*paths), cmp);
+    if (n_paths)
+        qsort(paths, n_paths, sizeof(*paths), cmp);
     char tmp[4096];
     snprintf(tmp, sizeof(tmp), "%s.tmp", argv[3]);
     FILE *out = fopen(tmp, "w");

@@ -680,6 +680,30 @@ void gr_h_cases_create(struct gr_req *r)
         gr_reply_error(r, GR_EINVAL, "lat", "the point lies outside every grid of the city");
         goto out;
     }
+    /* Staff and grid workers enter cases of their own area (a resident may report
+     * anywhere). */
+    if (strcmp(in.channel, "web") != 0 && !gr_access_is_admin(&r->who)) {
+        struct gr_anc where = in.anc;
+        if (!in.has_point &&
+            gr_store_anc(r->st, gr_kind_get(in.unit_id ? GR_K_UNITS : GR_K_BUILDINGS),
+                         in.unit_id ? in.unit_id : in.building_id, &where) != GR_OK) {
+            gr_reply_error(r, GR_EINVAL, in.unit_id ? "unit_id" : "building_id",
+                           "names no building or unit of the network");
+            goto out;
+        }
+        bool mine = false;
+        for (size_t i = 0; i < r->who.n_grants && !mine; i++) {
+            const struct gr_grant *g = &r->who.grants[i];
+            mine = !g->organisation_id && g->role >= GR_ROLE_GRID_WORKER &&
+                   g->level >= GR_LEVEL_CITY && g->level <= GR_LEVEL_GRID &&
+                   where.id[g->level] == g->node_id;
+        }
+        if (!mine) {
+            gr_reply_error(r, GR_EFORBIDDEN, in.has_point ? "lat" : "building_id",
+                           "patrol and hotline cases are entered within the caller's area");
+            goto out;
+        }
+    }
     gr_api_intake(r, &in, intake_reply);
 out:
     json_decref(o);

@@ -1048,7 +1048,8 @@ static enum gr_err year_of_cases(struct gen *g, int64_t n_main)
         int64_t from = g->now - (int64_t)(YEAR_DAYS - d) * DAY_S;
         for (size_t i = 0; i < k; i++)
             times[i] = moment(g, from);
-        qsort(times, k, sizeof(*times), cmp_id);
+        if (k)
+            qsort(times, k, sizeof(*times), cmp_id);
         for (size_t i = 0; i < k && !e; i++) {
             const struct grid *gd = &g->grids[gr_demo_rng_below(&g->rng, (uint32_t)g->n_grids)];
             e = make_case(g, gd, pick_matter(g), times[i], GR_CS_NONE, false);

@@ -1064,3 +1064,17 @@ test('the session names a resident\'s own home', async () => {
   assert.equal(b.status, 200, b.text);
   assert.equal((await as.community.get('/api/v1/session')).json.home, null);
 });
+
+test('patrol and hotline cases are entered within the caller\'s area; residents report anywhere', async () => {
+  const body = { matter_code: 'M001', description: '巡查发现 ' + M };
+  const far = await as.grid.post('/api/v1/cases', { ...body, ...atFar, channel: 'patrol' });
+  isError(far, 403, 'lat');
+  const other = await as.grid.post('/api/v1/cases', { ...body, ...at2, channel: 'patrol' });
+  isError(other, 403, 'lat'); // the other grid of the same community
+  const mine = await as.grid.post('/api/v1/cases', { ...body, ...at1, channel: 'patrol' });
+  assert.equal(mine.status, 201, mine.text);
+  isError(await as.community.post('/api/v1/cases', { ...body, ...atFar, channel: 'hotline',
+    requester_phone: '13900000000' }), 403, 'lat');
+  const web = await as.resident.post('/api/v1/cases', { ...body, ...atFar });
+  assert.equal(web.status, 201, web.text);
+});
