@@ -5,6 +5,7 @@
  */
 #include "case_ops.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +31,92 @@ static void day_of(const struct gr_calendar *cal, int64_t t, char out[11])
     gr_ymd_format(gr_cal_date(cal, t), out);
 }
 
+/* A published version never changes, so its matters are kept once read: every case of a
+ * matter routes with the same row. The version in effect is read again each second (a list
+ * published to take effect now does so within it). */
+#define MATTER_CACHE 256
+
+struct matter_copy {
+    int version;
+    struct gr_matter m;
+    char *texts; /* every string of m, one allocation */
+};
+
+static struct {
+    pthread_mutex_t lock;
+    char *db;           /* the database they are of (its log's path); another one clears */
+    int64_t current_at; /* when the version in effect was read */
+    int current;
+    size_t n;
+    struct matter_copy m[MATTER_CACHE];
+} matters = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Keep a copy of m (the caller holds the lock); false when the cache is full. */
+static bool matter_keep(int version, const struct gr_matter *m)
+{
+    if (matters.n == MATTER_CACHE)
+        return false;
+    const char *src[6 + GR_MATTER_MAX_CO] = {m->code,       m->name,       m->category,
+                                             m->power_type, m->owner_dept, m->legal_basis};
+    for (size_t i = 0; i < m->n_co && i < GR_MATTER_MAX_CO; i++)
+        src[6 + i] = m->co_depts[i];
+    size_t len = 0;
+    for (size_t i = 0; i < 6 + GR_MATTER_MAX_CO; i++)
+        len += src[i] ? strlen(src[i]) + 1 : 0;
+    struct matter_copy *c = &matters.m[matters.n];
+    c->texts = malloc(len ? len : 1);
+    if (!c->texts)
+        return false;
+    c->version = version;
+    c->m = *m;
+    const char **dst[6] = {&c->m.code,       &c->m.name,       &c->m.category,
+                           &c->m.power_type, &c->m.owner_dept, &c->m.legal_basis};
+    char *p = c->texts;
+    for (size_t i = 0; i < 6 + GR_MATTER_MAX_CO; i++) {
+        const char *out = NULL;
+        if (src[i]) {
+            size_t n = strlen(src[i]) + 1;
+            memcpy(p, src[i], n);
+            out = p;
+            p += n;
+        }
+        if (i < 6)
+            *dst[i] = out;
+        else if (i - 6 < m->n_co)
+            c->m.co_depts[i - 6] = out;
+    }
+    matters.n++;
+    return true;
+}
+
 enum gr_err gr_case_matter(struct gr_store *st, const char *code, int64_t now, int *version,
                            struct gr_matter *m, struct gr_case_fail *f)
 {
-    enum gr_err e = gr_store_matter_current(st, now, version);
+    enum gr_err e = GR_OK;
+    const char *db = gr_store_log_path(st);
+    pthread_mutex_lock(&matters.lock);
+    if (!matters.db || strcmp(matters.db, db) != 0) {
+        for (size_t i = 0; i < matters.n; i++)
+            free(matters.m[i].texts);
+        matters.n = 0;
+        matters.current = 0;
+        free(matters.db);
+        matters.db = strdup(db);
+    }
+    if (!matters.current || matters.current_at != now) {
+        e = gr_store_matter_current(st, now, &matters.current);
+        matters.current_at = now;
+        if (e)
+            matters.current = 0;
+    }
+    *version = matters.current;
+    for (size_t i = 0; !e && i < matters.n; i++)
+        if (matters.m[i].version == *version && strcmp(matters.m[i].m.code, code) == 0) {
+            *m = matters.m[i].m;
+            pthread_mutex_unlock(&matters.lock);
+            return GR_OK;
+        }
+    pthread_mutex_unlock(&matters.lock);
     if (e == GR_ENOTFOUND)
         return fail(f, GR_ENOTFOUND, "matter_code", "no responsibility list is published");
     if (!e)
@@ -41,7 +124,12 @@ enum gr_err gr_case_matter(struct gr_store *st, const char *code, int64_t now, i
     if (e == GR_ENOTFOUND)
         return fail(f, GR_EINVAL, "matter_code",
                     "is not a matter of the published responsibility list");
-    return e ? fail(f, e, NULL, "the store failed") : GR_OK;
+    if (e)
+        return fail(f, e, NULL, "the store failed");
+    pthread_mutex_lock(&matters.lock);
+    matter_keep(*version, m);
+    pthread_mutex_unlock(&matters.lock);
+    return GR_OK;
 }
 
 /* Notify the desk of a node: its own staff, and for a grid, its community's as well. */
