@@ -64,11 +64,17 @@ const char *gr_store_errmsg(const struct gr_store *st)
     return st ? st->errmsg : "no store";
 }
 
+/* A cheap key for the statement cache: the length and the text's two ends (statements
+ * are long and many share a beginning); a match is confirmed by comparing the text. */
 static uint64_t sql_hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    size_t n = strlen(s);
+    uint64_t h = 1469598103934665603ull ^ n;
+    size_t head = n < 48 ? n : 48;
+    for (size_t i = 0; i < head; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    for (size_t i = n > 48 ? n - 48 : n; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
     return h;
 }
 
