@@ -16,15 +16,6 @@
 static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
                                                       "street_id", "community_id", "grid_id"};
 
-static enum gr_err step_done(struct gr_store *st, sqlite3_stmt *q)
-{
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc == SQLITE_DONE)
-        return GR_OK;
-    return gr_sq_err(st, rc);
-}
-
 static atomic_uint_fast64_t auth_gen = 1;
 
 uint64_t gr_store_auth_generation(void)
@@ -60,7 +51,7 @@ enum gr_err gr_store_user_create(struct gr_store *st, const char *login, const c
     sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 3, pw_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 4, now, -1, SQLITE_TRANSIENT);
-    enum gr_err e = step_done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e && out_id)
         *out_id = sqlite3_last_insert_rowid(st->db);
     return e;
@@ -82,11 +73,9 @@ static enum gr_err user_by(struct gr_store *st, const char *sql, const char *log
         sqlite3_bind_text(q, 1, login, -1, SQLITE_TRANSIENT);
     else
         sqlite3_bind_int64(q, 1, id);
-    int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
-    }
+    enum gr_err e = gr_sq_row(st, q);
+    if (e)
+        return e;
     u->id = sqlite3_column_int64(q, 0);
     u->disabled = sqlite3_column_int(q, 4) != 0;
     /* Copies, and the read closed: an open read would pin an old snapshot. */
@@ -116,7 +105,7 @@ enum gr_err gr_store_user_set_password(struct gr_store *st, int64_t id, const ch
         return GR_EDB;
     sqlite3_bind_text(q, 1, pw_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 2, id);
-    enum gr_err e = step_done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         gr_sq_auth_changed(st);
     return (!e && sqlite3_changes(st->db) == 0) ? GR_ENOTFOUND : e;
@@ -148,7 +137,7 @@ enum gr_err gr_store_grant_add(struct gr_store *st, int64_t user_id, enum gr_rol
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
         if (anc.id[l])
             sqlite3_bind_int64(q, 4 + l, anc.id[l]);
-    e = step_done(st, q);
+    e = gr_sq_done(st, q);
     if (!e)
         gr_sq_auth_changed(st);
     return e;
@@ -179,8 +168,7 @@ enum gr_err gr_store_grants(struct gr_store *st, int64_t user_id, struct gr_prin
         if (g->role != GR_ROLE_NONE)
             p->n_grants++;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_user_list(struct gr_store *st, const struct gr_query *qy, gr_user_fn fn,
@@ -250,7 +238,7 @@ enum gr_err gr_store_session_create(struct gr_store *st, const char *token_hash,
     sqlite3_bind_int64(q, 2, user_id);
     sqlite3_bind_text(q, 3, csrf, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 4, expires_at);
-    enum gr_err e = step_done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (e)
         return e;
     /* Expired sessions go away as new ones come. */
@@ -258,7 +246,7 @@ enum gr_err gr_store_session_create(struct gr_store *st, const char *token_hash,
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, expires_at - 60 * 60 * 24 * 30);
-    return step_done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_session_get(struct gr_store *st, const char *token_hash, int64_t now,
@@ -288,7 +276,7 @@ enum gr_err gr_store_session_delete(struct gr_store *st, const char *token_hash)
     if (!q)
         return GR_EDB;
     sqlite3_bind_text(q, 1, token_hash, -1, SQLITE_TRANSIENT);
-    enum gr_err e = step_done(st, q);
+    enum gr_err e = gr_sq_done(st, q);
     if (!e)
         gr_sq_auth_changed(st);
     return e;
@@ -307,7 +295,7 @@ enum gr_err gr_store_token_create(struct gr_store *st, const char *token_hash, i
     sqlite3_bind_int64(q, 2, user_id);
     sqlite3_bind_text(q, 3, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 4, now, -1, SQLITE_TRANSIENT);
-    return step_done(st, q);
+    return gr_sq_done(st, q);
 }
 
 enum gr_err gr_store_token_get(struct gr_store *st, const char *token_hash, int64_t *user_id)

@@ -25,22 +25,6 @@ static const char *keep(struct gr_store *st, sqlite3_stmt *q, int c)
     return s ? gr_sq_keep(st, s, (size_t)sqlite3_column_bytes(q, c)) : NULL;
 }
 
-/* Step a single-row read: GR_OK with the row, GR_ENOTFOUND, or the error. */
-static enum gr_err row(struct gr_store *st, sqlite3_stmt *q)
-{
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        return GR_OK;
-    sqlite3_reset(q);
-    return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
-}
-
-static enum gr_err each_end(struct gr_store *st, sqlite3_stmt *q, int rc)
-{
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
-}
-
 static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
                                                       "street_id", "community_id", "grid_id"};
 
@@ -77,7 +61,7 @@ enum gr_err gr_store_categories(struct gr_store *st, gr_category_fn fn, void *ct
         if (fn(ctx, &c))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_power_type_put(struct gr_store *st, const char *code, const char *name,
@@ -106,7 +90,7 @@ enum gr_err gr_store_power_types(struct gr_store *st, gr_power_type_fn fn, void 
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         if (fn(ctx, gr_sq_text(q, 0), gr_sq_text(q, 1), gr_sq_text(q, 2)))
             break;
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* ---- the responsibility list ---- */
@@ -116,7 +100,7 @@ enum gr_err gr_store_matter_draft(struct gr_store *st, int *version)
     sqlite3_stmt *q = gr_sq_prepare(st, "SELECT version FROM matter_lists WHERE status = 'draft'");
     if (!q)
         return GR_EDB;
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (!e) {
         *version = sqlite3_column_int(q, 0);
         sqlite3_reset(q);
@@ -125,7 +109,7 @@ enum gr_err gr_store_matter_draft(struct gr_store *st, int *version)
     if (e != GR_ENOTFOUND)
         return e;
     q = gr_sq_prepare(st, "SELECT coalesce(max(version), 0) FROM matter_lists");
-    if (!q || (e = row(st, q)))
+    if (!q || (e = gr_sq_row(st, q)))
         return q ? e : GR_EDB;
     int last = sqlite3_column_int(q, 0);
     sqlite3_reset(q);
@@ -165,7 +149,7 @@ enum gr_err gr_store_matter_lists(struct gr_store *st, gr_matter_list_fn fn, voi
         if (fn(ctx, &l))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_matter_publish(struct gr_store *st, int version, int64_t effective_at,
@@ -177,7 +161,7 @@ enum gr_err gr_store_matter_publish(struct gr_store *st, int version, int64_t ef
     if (!q)
         return GR_EDB;
     sqlite3_bind_int(q, 1, version);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     bool draft = strcmp(gr_sq_text(q, 0), "draft") == 0;
@@ -206,7 +190,7 @@ enum gr_err gr_store_matter_current(struct gr_store *st, int64_t now, int *versi
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, now);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     *version = sqlite3_column_int(q, 0);
@@ -227,7 +211,7 @@ enum gr_err gr_store_matter_put(struct gr_store *st, int version, const struct g
     if (!q)
         return GR_EDB;
     sqlite3_bind_int(q, 1, version);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     bool draft = strcmp(gr_sq_text(q, 0), "draft") == 0;
@@ -241,7 +225,7 @@ enum gr_err gr_store_matter_put(struct gr_store *st, int version, const struct g
         return GR_EDB;
     gr_sq_bind_text(q, 1, m->category);
     gr_sq_bind_text(q, 2, m->power_type);
-    if ((e = row(st, q)))
+    if ((e = gr_sq_row(st, q)))
         return e;
     bool cat = sqlite3_column_int(q, 0) > 0, pt = sqlite3_column_int(q, 1) > 0;
     sqlite3_reset(q);
@@ -341,7 +325,7 @@ enum gr_err gr_store_matter_get(struct gr_store *st, int version, const char *co
         return GR_EDB;
     sqlite3_bind_int(q, 1, version);
     gr_sq_bind_text(q, 2, code);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     read_matter(st, q, m);
@@ -371,7 +355,7 @@ enum gr_err gr_store_matters(struct gr_store *st, int version, const char *after
         if (fn(ctx, &m))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* ---- the working calendar ---- */
@@ -1082,7 +1066,7 @@ enum gr_err gr_store_case_get(struct gr_store *st, int64_t id, struct gr_case *c
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, id);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     read_case(st, q, c);
@@ -1142,7 +1126,7 @@ enum gr_err gr_store_case_events(struct gr_store *st, int64_t case_id, gr_case_e
         if (fn(ctx, &e))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 static const char open_statuses[] =
@@ -1216,7 +1200,7 @@ static enum gr_err run_cases(struct gr_store *st, sqlite3_stmt *q, int limit, gr
         if (fn(ctx, &c))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* The index each place is read by (the planner, without statistics, may prefer walking
@@ -1409,7 +1393,7 @@ enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, 
         if (fn(ctx, &c))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_cases_near(struct gr_store *st, int64_t community_id, const char *category,
@@ -1445,7 +1429,7 @@ enum gr_err gr_store_cases_near(struct gr_store *st, int64_t community_id, const
         if (fn(ctx, &c))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_cases_due(struct gr_store *st, int64_t before, int below_alarm,
@@ -1467,7 +1451,7 @@ enum gr_err gr_store_cases_due(struct gr_store *st, int64_t before, int below_al
         if (fn(ctx, &c))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* ---- summoned departments ---- */
@@ -1500,7 +1484,7 @@ enum gr_err gr_store_task_report(struct gr_store *st, int64_t case_id, int64_t o
         return GR_EDB;
     sqlite3_bind_int64(q, 1, case_id);
     sqlite3_bind_int64(q, 2, org_id);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     bool reported = sqlite3_column_type(q, 0) != SQLITE_NULL;
@@ -1528,7 +1512,7 @@ enum gr_err gr_store_task_done(struct gr_store *st, int64_t case_id, int64_t org
         return GR_EDB;
     sqlite3_bind_int64(q, 1, case_id);
     sqlite3_bind_int64(q, 2, org_id);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     bool was = sqlite3_column_type(q, 0) != SQLITE_NULL;
@@ -1578,7 +1562,7 @@ enum gr_err gr_store_tasks(struct gr_store *st, int64_t case_id, gr_task_fn fn, 
         if (!stop && fn && fn(ctx, &t))
             stop = true;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* ---- photos ---- */
@@ -1613,7 +1597,7 @@ enum gr_err gr_store_photo_get(struct gr_store *st, int64_t id, struct gr_photo 
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, id);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     memset(p, 0, sizeof(*p));
@@ -1682,7 +1666,7 @@ enum gr_err gr_store_photos(struct gr_store *st, int64_t case_id, gr_photo_fn fn
         if (!stop && fn && fn(ctx, &p))
             stop = true;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* ---- notifications ---- */
@@ -1725,7 +1709,7 @@ enum gr_err gr_store_notifications(struct gr_store *st, const char *const *targe
         if (fn(ctx, &x))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* ---- figures ---- */
@@ -1755,7 +1739,7 @@ static enum gr_err each_day(struct gr_store *st, const char *subject, const char
         if (fn(ctx, gr_sq_text(q, 0), counts))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 static int add_day(void *ctx, const char *day, const int64_t *counts)
@@ -1866,7 +1850,7 @@ enum gr_err gr_store_api_key_get(struct gr_store *st, const char *key_hash, int6
     if (!q)
         return GR_EDB;
     gr_sq_bind_text(q, 1, key_hash);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     *id = sqlite3_column_int64(q, 0);
@@ -1884,7 +1868,7 @@ enum gr_err gr_store_department(struct gr_store *st, int64_t district_id, const 
         return GR_EDB;
     sqlite3_bind_int64(q, 1, district_id);
     gr_sq_bind_text(q, 2, dept);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     *org_id = sqlite3_column_int64(q, 0);
@@ -1903,7 +1887,7 @@ enum gr_err gr_store_case_by_token(struct gr_store *st, const char *token, struc
     if (!q)
         return GR_EDB;
     gr_sq_bind_text(q, 1, token);
-    enum gr_err e = row(st, q);
+    enum gr_err e = gr_sq_row(st, q);
     if (e)
         return e;
     read_case(st, q, c);
@@ -1960,5 +1944,5 @@ enum gr_err gr_store_case_events_between(struct gr_store *st, int64_t from, int6
         if (fn(ctx, &e))
             break;
     }
-    return each_end(st, q, rc);
+    return gr_sq_each_end(st, q, rc);
 }

@@ -114,11 +114,9 @@ enum gr_err gr_store_topic_get(struct gr_store *st, int64_t id, struct gr_topic 
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, id);
-    int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
-    }
+    enum gr_err e = gr_sq_row(st, q);
+    if (e)
+        return e;
     read_topic(q, t);
     /* Copies, and the read closed (see store.h). */
     const char **texts[] = {&t->title,           &t->body,         &t->category,
@@ -198,8 +196,7 @@ enum gr_err gr_store_topic_list(struct gr_store *st, const struct gr_query *qy,
         if (fn(ctx, &t))
             break;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_topic_move(struct gr_store *st, int64_t id, const char *from, const char *to,
@@ -289,8 +286,7 @@ enum gr_err gr_store_topic_events(struct gr_store *st, int64_t topic_id, gr_topi
         if (fn(ctx, &e))
             break;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* ---- opinions and meetings ---- */
@@ -371,8 +367,7 @@ enum gr_err gr_store_opinions(struct gr_store *st, int64_t topic_id, gr_opinion_
         if (fn(ctx, &o))
             break;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_meeting_add(struct gr_store *st, const struct gr_meeting *m, int64_t *out_id)
@@ -420,8 +415,7 @@ enum gr_err gr_store_meetings(struct gr_store *st, int64_t topic_id, gr_meeting_
         if (fn(ctx, &m))
             break;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* GR_OK when a prepared, bound query has a row; GR_ENOTFOUND when it has none. */
@@ -483,8 +477,7 @@ enum gr_err gr_store_meeting_attendees(struct gr_store *st, int64_t topic_id, gr
         if (fn(ctx, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
                sqlite3_column_int64(q, 2)))
             break;
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* ---- votes ---- */
@@ -525,11 +518,9 @@ enum gr_err gr_store_vote_rule_get(struct gr_store *st, int64_t topic_id,
     if (!q)
         return GR_EDB;
     sqlite3_bind_int64(q, 1, topic_id);
-    int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
-    }
+    enum gr_err e = gr_sq_row(st, q);
+    if (e)
+        return e;
     const char *t[5];
     for (int i = 0; i < 5; i++)
         t[i] = gr_sq_text(q, i) ? gr_sq_keep(st, gr_sq_text(q, i), strlen(gr_sq_text(q, i))) : NULL;
@@ -741,8 +732,7 @@ enum gr_err gr_store_voted(struct gr_store *st, int64_t topic_id, const char *vo
     *voted = rc == SQLITE_ROW;
     *cast_by = *voted ? sqlite3_column_int64(q, 0) : 0;
     *on_paper = *voted && strcmp(gr_sq_text(q, 1), "paper") == 0;
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_ballot_of(struct gr_store *st, int64_t topic_id, const char *slot,
@@ -758,8 +748,7 @@ enum gr_err gr_store_ballot_of(struct gr_store *st, int64_t topic_id, const char
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW)
         *choices = gr_strdup(gr_sq_text(q, 0));
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_tally(struct gr_store *st, int64_t topic_id, int64_t *count, int64_t *area,
@@ -911,8 +900,7 @@ enum gr_err gr_store_items(struct gr_store *st, int64_t topic_id, gr_item_fn fn,
         if (fn(ctx, &it))
             break;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_item_get(struct gr_store *st, int64_t topic_id, int64_t item_id)
@@ -1136,8 +1124,7 @@ enum gr_err gr_store_participation(struct gr_store *st, int64_t user_id, int64_t
         if (fn(ctx, &p))
             break;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 /* ---- invited organisations ---- */
@@ -1183,8 +1170,7 @@ enum gr_err gr_store_topic_orgs(struct gr_store *st, int64_t topic_id, gr_topic_
     while ((rc = sqlite3_step(q)) == SQLITE_ROW)
         if (fn(ctx, sqlite3_column_int64(q, 0), gr_sq_text(q, 1)))
             break;
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_topic_invites(struct gr_store *st, int64_t topic_id, const int64_t *orgs,
@@ -1315,8 +1301,7 @@ enum gr_err gr_store_topic_photos(struct gr_store *st, int64_t topic_id, gr_topi
         if (fn(ctx, &p))
             break;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_photo_topic(struct gr_store *st, int64_t photo_id, int64_t *topic_id)

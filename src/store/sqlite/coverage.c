@@ -406,8 +406,7 @@ enum gr_err gr_store_each_shape(struct gr_store *st, enum gr_level level, gr_sha
                (size_t)sqlite3_column_bytes(q, 1)))
             break;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }
 
 enum gr_err gr_store_each_boundary(struct gr_store *st, struct gr_scope under, enum gr_level level,
@@ -432,6 +431,5 @@ enum gr_err gr_store_each_boundary(struct gr_store *st, struct gr_scope under, e
                (const char *)sqlite3_column_text(q, 2), (const char *)sqlite3_column_text(q, 3)))
             break;
     }
-    sqlite3_reset(q);
-    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+    return gr_sq_each_end(st, q, rc);
 }

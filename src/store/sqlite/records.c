@@ -111,11 +111,9 @@ enum gr_err gr_store_anc(struct gr_store *st, const struct gr_kind *k, int64_t i
     }
     sqlite3_reset(q);
     sqlite3_bind_int64(q, 1, id);
-    int rc = sqlite3_step(q);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(q);
-        return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
-    }
+    enum gr_err e = gr_sq_row(st, q);
+    if (e)
+        return e;
     memset(anc, 0, sizeof(*anc));
     for (int l = GR_LEVEL_CITY; l <= GR_LEVEL_GRID; l++)
         anc->id[l] = sqlite3_column_int64(q, l - 1);

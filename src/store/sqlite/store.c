@@ -293,6 +293,21 @@ void gr_sq_bind_id(sqlite3_stmt *q, int at, int64_t id)
         sqlite3_bind_null(q, at);
 }
 
+enum gr_err gr_sq_row(struct gr_store *st, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        return GR_OK;
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE ? GR_ENOTFOUND : gr_sq_err(st, rc);
+}
+
+enum gr_err gr_sq_each_end(struct gr_store *st, sqlite3_stmt *q, int rc)
+{
+    sqlite3_reset(q);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
+}
+
 const char *gr_sq_text(sqlite3_stmt *q, int c)
 {
     return (const char *)sqlite3_column_text(q, c);

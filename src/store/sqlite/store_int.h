@@ -66,6 +66,11 @@ enum gr_err gr_sq_done(struct gr_store *st, sqlite3_stmt *q);
 /* Bind a text, NULL as SQL NULL; an id, 0 as SQL NULL. */
 void gr_sq_bind_text(sqlite3_stmt *q, int at, const char *s);
 void gr_sq_bind_id(sqlite3_stmt *q, int at, int64_t id);
+/* Step a single-row read: GR_OK with the row (reset it after reading), GR_ENOTFOUND when
+ * there is none (reset), or the error. */
+enum gr_err gr_sq_row(struct gr_store *st, sqlite3_stmt *q);
+/* End a listing whose last step answered rc: reset, and GR_OK unless rc is an error. */
+enum gr_err gr_sq_each_end(struct gr_store *st, sqlite3_stmt *q, int rc);
 /* A text column (valid until the statement moves on). */
 const char *gr_sq_text(sqlite3_stmt *q, int c);
 /* Map a SQLite result code to gr_err, recording the message. */
