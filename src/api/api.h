@@ -50,6 +50,10 @@ bool gr_api_text(struct gr_req *r, json_t *obj, const char *name, bool required,
                  const char **out);
 /* Reject members not in the NULL-ended list. */
 bool gr_api_only(struct gr_req *r, json_t *obj, const char *const *allowed);
+/* A list of positive ids (distinct, if asked) in member `name` of obj, at most max, into
+ * out (max entries); absent: none. */
+bool gr_api_ids(struct gr_req *r, json_t *obj, const char *name, size_t max, bool distinct,
+                int64_t *out, size_t *n);
 /* The request's body as a photo: its type (JPEG or PNG, by its bytes, matching any
  * Content-Type given), or NULL after replying 400 or 413. */
 const char *gr_api_photo(struct gr_req *r);

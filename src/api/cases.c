@@ -1205,25 +1205,9 @@ void gr_h_cases_action(struct gr_req *r)
                        "must be satisfied, basically_satisfied or unsatisfied");
         goto out;
     }
-    json_t *orgs = json_object_get(o, "org_ids");
-    if (orgs) {
-        if (!json_is_array(orgs) || json_array_size(orgs) > 16) {
-            gr_reply_error(r, GR_EINVAL, "org_ids", "must be a list of at most 16 ids");
-            goto out;
-        }
-        size_t i;
-        json_t *v;
-        json_array_foreach(orgs, i, v)
-        {
-            if (!json_is_integer(v) || json_integer_value(v) < 1) {
-                gr_reply_error(r, GR_EINVAL, "org_ids", "must hold organisation ids");
-                goto out;
-            }
-            ids[i] = json_integer_value(v);
-        }
-        a.org_ids = ids;
-        a.n_org_ids = json_array_size(orgs);
-    }
+    if (!gr_api_ids(r, o, "org_ids", 16, false, ids, &a.n_org_ids))
+        goto out;
+    a.org_ids = a.n_org_ids ? ids : NULL;
     /* The requester rates; staff record the call-back of a case whose requester has no
      * account (hotline, Open311), and only of those. */
     if (a.action == GR_CA_RATE && c.requester_user_id)

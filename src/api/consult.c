@@ -150,35 +150,6 @@ static bool is_staff(struct gr_req *r, const struct gr_topic *t)
     return gr_access_allows(&r->who, GR_K_NODES, &t->anc, GR_ACT_WRITE);
 }
 
-/* A list of distinct positive ids in member `name` of obj (absent: none), at most max, into
- * out (max entries); or a 400 naming the member and false. */
-static bool id_list(struct gr_req *r, json_t *obj, const char *name, size_t max, int64_t *out,
-                    size_t *n)
-{
-    json_t *l = json_object_get(obj, name), *x;
-    size_t i;
-    *n = 0;
-    if (!l)
-        return true;
-    bool ok = json_is_array(l) && json_array_size(l) <= max;
-    json_array_foreach(l, i, x)
-    {
-        if (!ok)
-            break;
-        ok = json_is_integer(x) && json_integer_value(x) > 0;
-        for (size_t k = 0; ok && k < *n; k++)
-            ok = out[k] != json_integer_value(x);
-        if (ok)
-            out[(*n)++] = json_integer_value(x);
-    }
-    if (!ok) {
-        char why[96];
-        snprintf(why, sizeof(why), "must be a list of at most %zu distinct ids", max);
-        gr_reply_error(r, GR_EINVAL, name, why);
-    }
-    return ok;
-}
-
 /* May an organisation be invited to a topic with ancestors anc? One the caller sees, or
  * one serving the topic's place from above (a district's department, a street's
  * organisation): its node is the topic's scope or one of its ancestors. */
@@ -322,7 +293,7 @@ void gr_h_topics_create(struct gr_req *r)
         }
         t.proposer_org_id = json_integer_value(org);
     }
-    if (!id_list(r, obj, "invited_org_ids", MAX_INVITED, orgs, &n_orgs) ||
+    if (!gr_api_ids(r, obj, "invited_org_ids", MAX_INVITED, true, orgs, &n_orgs) ||
         !orgs_invitable(r, orgs, n_orgs, &anc, "invited_org_ids"))
         goto out;
     if (n_orgs && !gr_access_allows(&r->who, GR_K_NODES, &anc, GR_ACT_WRITE)) {
@@ -869,8 +840,8 @@ struct attendees {
 static bool parse_attendees(struct gr_req *r, const struct gr_topic *t, json_t *obj,
                             const char *users, const char *residents, struct attendees *a)
 {
-    if (!id_list(r, obj, users, MAX_ATTENDEES, a->users, &a->n_users) ||
-        !id_list(r, obj, residents, MAX_ATTENDEES, a->residents, &a->n_residents))
+    if (!gr_api_ids(r, obj, users, MAX_ATTENDEES, true, a->users, &a->n_users) ||
+        !gr_api_ids(r, obj, residents, MAX_ATTENDEES, true, a->residents, &a->n_residents))
         return false;
     for (size_t i = 0; i < a->n_users; i++) {
         struct gr_user u;
@@ -1903,7 +1874,7 @@ void gr_h_topic_orgs_put(struct gr_req *r)
         gr_reply_error(r, GR_EINVAL, "organisation_ids", "is required: a list of ids");
         goto out;
     }
-    if (!id_list(r, obj, "organisation_ids", MAX_INVITED, orgs, &n) ||
+    if (!gr_api_ids(r, obj, "organisation_ids", MAX_INVITED, true, orgs, &n) ||
         !orgs_invitable(r, orgs, n, &t.anc, "organisation_ids"))
         goto out;
     if (!is_staff(r, &t)) {

@@ -93,6 +93,32 @@ bool gr_api_only(struct gr_req *r, json_t *obj, const char *const *allowed)
     return true;
 }
 
+bool gr_api_ids(struct gr_req *r, json_t *obj, const char *name, size_t max, bool distinct,
+                int64_t *out, size_t *n)
+{
+    json_t *l = json_object_get(obj, name), *x;
+    size_t i;
+    *n = 0;
+    if (!l)
+        return true;
+    bool ok = json_is_array(l) && json_array_size(l) <= max;
+    json_array_foreach(l, i, x)
+    {
+        if (!ok)
+            break;
+        ok = json_is_integer(x) && json_integer_value(x) > 0;
+        for (size_t k = 0; ok && distinct && k < *n; k++)
+            ok = out[k] != json_integer_value(x);
+        if (ok)
+            out[(*n)++] = json_integer_value(x);
+    }
+    if (!ok)
+        gr_reply_error(r, GR_EINVAL, name,
+                       gr_arena_printf(&r->arena, "must be a list of at most %zu %sids", max,
+                                       distinct ? "distinct " : ""));
+    return ok;
+}
+
 const char *gr_api_photo(struct gr_req *r)
 {
     const unsigned char *b = (const unsigned char *)r->body.data;

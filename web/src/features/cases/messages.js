@@ -50,7 +50,6 @@ const EXACT = {
   'must be yes, partly or no': 'resolvedValues',
   'must be satisfied, basically_satisfied or unsatisfied': 'satisfactionValues',
   'must be a list of at most 16 ids': 'orgIds',
-  'must hold organisation ids': 'orgIds',
   'only a submitted case is accepted or rejected': 'onlySubmitted',
   'only a case not yet dispatched can be merged': 'mergeBefore',
   'only an accepted case or one on hold is dispatched': 'dispatchWhen',
