@@ -50,6 +50,12 @@ bool gr_api_text(struct gr_req *r, json_t *obj, const char *name, bool required,
                  const char **out);
 /* Reject members not in the NULL-ended list. */
 bool gr_api_only(struct gr_req *r, json_t *obj, const char *const *allowed);
+/* Editors of the responsibility list and the calendar (district or city staff, admin):
+ * replies 403 and returns false for anyone else. */
+bool gr_api_list_editor(struct gr_req *r);
+/* Path parameter 0 as a version of the list; replies 404 and returns false when it is not
+ * one. */
+bool gr_api_version_param(struct gr_req *r, int *v);
 /* A list of positive ids (distinct, if asked) in member `name` of obj, at most max, into
  * out (max entries); absent: none. */
 bool gr_api_ids(struct gr_req *r, json_t *obj, const char *name, size_t max, bool distinct,

@@ -34,7 +34,7 @@ static bool has_role(const struct gr_principal *p, enum gr_role lo, enum gr_role
 }
 
 /* Editors of the responsibility list and the calendar: district or city staff, admin. */
-static bool list_editor(struct gr_req *r)
+bool gr_api_list_editor(struct gr_req *r)
 {
     if (has_role(&r->who, GR_ROLE_DISTRICT_STAFF, GR_ROLE_CITY_STAFF))
         return true;
@@ -175,7 +175,7 @@ void gr_h_matter_lists_list(struct gr_req *r)
 
 void gr_h_matter_lists_create(struct gr_req *r)
 {
-    if (!list_editor(r))
+    if (!gr_api_list_editor(r))
         return;
     int v;
     enum gr_err e = gr_store_begin(r->st);
@@ -188,7 +188,7 @@ void gr_h_matter_lists_create(struct gr_req *r)
     gr_reply_json(r, 201, json_pack("{s:i, s:s}", "version", v, "status", "draft"));
 }
 
-static bool version_param(struct gr_req *r, int *v)
+bool gr_api_version_param(struct gr_req *r, int *v)
 {
     int64_t id;
     if (!gr_req_id(r, 0, &id))
@@ -223,7 +223,7 @@ static bool int_member(struct gr_req *r, json_t *o, const char *name, bool requi
 void gr_h_matter_put(struct gr_req *r)
 {
     int v;
-    if (!list_editor(r) || !version_param(r, &v))
+    if (!gr_api_list_editor(r) || !gr_api_version_param(r, &v))
         return;
     json_t *o = gr_req_json(r);
     if (!o)
@@ -322,7 +322,7 @@ out:
 void gr_h_matter_delete(struct gr_req *r)
 {
     int v;
-    if (!list_editor(r) || !version_param(r, &v))
+    if (!gr_api_list_editor(r) || !gr_api_version_param(r, &v))
         return;
     enum gr_err e = gr_store_begin(r->st);
     if (!e)
@@ -336,7 +336,7 @@ void gr_h_matter_delete(struct gr_req *r)
 void gr_h_matter_lists_publish(struct gr_req *r)
 {
     int v;
-    if (!list_editor(r) || !version_param(r, &v))
+    if (!gr_api_list_editor(r) || !gr_api_version_param(r, &v))
         return;
     json_t *o = gr_req_json(r);
     if (!o)
@@ -404,7 +404,7 @@ void gr_h_calendar_get(struct gr_req *r)
 
 void gr_h_calendar_put(struct gr_req *r)
 {
-    if (!list_editor(r))
+    if (!gr_api_list_editor(r))
         return;
     gr_ymd d;
     if (!gr_ymd_parse(r->params[0], &d)) {
@@ -439,7 +439,7 @@ out:
 void gr_h_calendar_delete(struct gr_req *r)
 {
     gr_ymd d;
-    if (!list_editor(r))
+    if (!gr_api_list_editor(r))
         return;
     if (!gr_ymd_parse(r->params[0], &d)) {
         gr_reply_error(r, GR_EINVAL, "day", "must be a date like 2026-10-01");

@@ -481,38 +481,11 @@ out:
 
 #define CSV_MAX ((size_t)32 << 20) /* bytes of a list sent */
 
-/* Does the caller hold district or city staff (or admin)? As cases.c's list_editor: a
- * department handler sits between those roles in enum gr_role but is no editor. */
-static bool editor(struct gr_req *r)
-{
-    for (size_t i = 0; i < r->who.n_grants; i++) {
-        enum gr_role g = r->who.grants[i].role;
-        if (g == GR_ROLE_ADMIN || (g >= GR_ROLE_DISTRICT_STAFF && g <= GR_ROLE_CITY_STAFF &&
-                                   g != GR_ROLE_DEPARTMENT_HANDLER))
-            return true;
-    }
-    gr_reply_error(r, GR_EFORBIDDEN, NULL, "district or city staff edit the responsibility list");
-    return false;
-}
-
-static bool version_param(struct gr_req *r, int *v)
-{
-    int64_t id;
-    if (!gr_req_id(r, 0, &id))
-        return false;
-    if (id > 1000000) {
-        gr_reply_error(r, GR_ENOTFOUND, NULL, "no such version");
-        return false;
-    }
-    *v = (int)id;
-    return true;
-}
-
 void gr_h_matters_csv_get(struct gr_req *r)
 {
     int v;
     bool draft;
-    if (!editor(r) || !version_param(r, &v))
+    if (!gr_api_list_editor(r) || !gr_api_version_param(r, &v))
         return;
     enum gr_err e = gr_matters_csv_status(r->st, v, &draft);
     if (e) {
@@ -555,7 +528,7 @@ static void put_bad(void *ctx, size_t line, size_t col, const char *column, cons
 void gr_h_matters_csv_put(struct gr_req *r)
 {
     int v;
-    if (!editor(r) || !version_param(r, &v))
+    if (!gr_api_list_editor(r) || !gr_api_version_param(r, &v))
         return;
     struct first_bad fb = {.arena = &r->arena};
     size_t n = 0;

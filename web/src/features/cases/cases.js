@@ -11,7 +11,7 @@ export const RESIDENT_ROLES = ['resident', 'unit_leader', 'building_leader'];
 // Roles that work on cases: the inbox, the responsibility list and the figures.
 export const CASE_STAFF_ROLES = ['grid_worker', 'community_staff', 'street_staff', 'department_handler',
   'district_staff', 'city_staff', 'admin'];
-// Roles that edit the responsibility list (src/api/cases.c list_editor).
+// Roles that edit the responsibility list (src/api/cases.c gr_api_list_editor).
 export const LIST_EDITOR_ROLES = ['district_staff', 'city_staff', 'admin'];
 
 const hasRole = (user, roles) => Boolean(user && (user.grants || []).some((g) => roles.includes(g.role)));
