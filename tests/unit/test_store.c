@@ -26,6 +26,7 @@
 #include "core/figures.h"
 #include "core/matter.h"
 #include "store/store.h"
+#include "tempdb.h"
 
 /* ---- fixture: a fresh database per test ---- */
 
@@ -34,33 +35,12 @@ struct fx {
     struct gr_store *st;
 };
 
-static void remove_db(const char *path)
-{
-    char p[80];
-    unlink(path);
-    snprintf(p, sizeof(p), "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-shm", path);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s-journal", path);
-    unlink(p);
-}
-
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
     if (!f)
         return -1;
-    snprintf(f->path, sizeof(f->path), "/tmp/gr-test-store-XXXXXX");
-    int fd = mkstemp(f->path);
-    if (fd < 0) {
-        free(f);
-        return -1;
-    }
-    close(fd);
-    unlink(f->path); /* the store creates it */
-    if (gr_store_open(f->path, true, &f->st) != GR_OK) {
-        remove_db(f->path);
+    if (tempdb_open("store", f->path, &f->st) != 0) {
         free(f);
         return -1;
     }
@@ -71,8 +51,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    gr_store_close(f->st);
-    remove_db(f->path);
+    tempdb_close(f->path, f->st);
     free(f);
     return 0;
 }
@@ -418,7 +397,7 @@ static void open_garbage_file_fails_cleanly(void **state)
     close(fd);
     struct gr_store *st = (struct gr_store *)&fd;
     enum gr_err e = gr_store_open(path, false, &st);
-    remove_db(path);
+    tempdb_remove(path);
     assert_int_not_equal(e, GR_OK);
     assert_null(st);
 }

@@ -22,6 +22,7 @@
 #include "core/figures.h"
 #include "core/matter.h"
 #include "store/store.h"
+#include "tempdb.h"
 
 /* ---- the clock: days counted from Friday 2026-11-27, local time at +08:00 ---- */
 
@@ -45,31 +46,12 @@ struct fx {
     struct gr_anc anc; /* of the grid */
 };
 
-static void remove_db(const char *path)
-{
-    static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
-    char p[80];
-    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
-        snprintf(p, sizeof(p), "%s%s", path, ext[i]);
-        unlink(p);
-    }
-}
-
 static int setup(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
     if (!f)
         return -1;
-    snprintf(f->path, sizeof(f->path), "/tmp/gr-test-sweep-XXXXXX");
-    int fd = mkstemp(f->path);
-    if (fd < 0) {
-        free(f);
-        return -1;
-    }
-    close(fd);
-    unlink(f->path); /* the store creates it */
-    if (gr_store_open(f->path, true, &f->st) != GR_OK) {
-        remove_db(f->path);
+    if (tempdb_open("sweep", f->path, &f->st) != 0) {
         free(f);
         return -1;
     }
@@ -80,8 +62,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fx *f = *state;
-    gr_store_close(f->st);
-    remove_db(f->path);
+    tempdb_close(f->path, f->st);
     free(f);
     return 0;
 }
