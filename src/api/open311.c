@@ -19,6 +19,7 @@
 
 #include "../base/log.h"
 #include "../base/text.h"
+#include "../core/calendar.h"
 #include "api.h"
 #include "case_ops.h"
 
@@ -265,62 +266,11 @@ static json_t *w3c_json(int64_t t)
     return json_string(s);
 }
 
-static bool digits(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
-static int num(const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++)
-        v = v * 10 + (s[i] - '0');
-    return v;
-}
-
 /* W3C-DTF with seconds and a time zone: YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm). A '+'
  * written unescaped in a query string arrives as a space, which is read as '+'. */
 static bool parse_w3c(const char *s, int64_t *out)
 {
-    size_t n = strlen(s);
-    if (n < 20 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
-        !digits(s + 8, 2) || s[10] != 'T' || !digits(s + 11, 2) || s[13] != ':' ||
-        !digits(s + 14, 2) || s[16] != ':' || !digits(s + 17, 2) || !gr_date_valid(s, 10))
-        return false;
-    struct tm tm;
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = num(s, 4) - 1900;
-    tm.tm_mon = num(s + 5, 2) - 1;
-    tm.tm_mday = num(s + 8, 2);
-    tm.tm_hour = num(s + 11, 2);
-    tm.tm_min = num(s + 14, 2);
-    tm.tm_sec = num(s + 17, 2);
-    if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
-        return false;
-    const char *p = s + 19;
-    if (*p == '.') {
-        p++;
-        if (*p < '0' || *p > '9')
-            return false;
-        while (*p >= '0' && *p <= '9')
-            p++;
-    }
-    int64_t off;
-    if (strcmp(p, "Z") == 0) {
-        off = 0;
-    } else if ((*p == '+' || *p == '-' || *p == ' ') && strlen(p) == 6 && digits(p + 1, 2) &&
-               p[3] == ':' && digits(p + 4, 2) && num(p + 1, 2) <= 14 && num(p + 4, 2) <= 59) {
-        off = (int64_t)num(p + 1, 2) * 3600 + num(p + 4, 2) * 60;
-        if (*p == '-')
-            off = -off;
-    } else {
-        return false;
-    }
-    *out = (int64_t)timegm(&tm) - off;
-    return true;
+    return gr_time_parse(s, GR_TIME_OFFSET | GR_TIME_FRACTION | GR_TIME_SPACE_PLUS, 0, out);
 }
 
 /* ---- the request's context ---- */

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "../base/text.h"
+#include "../core/calendar.h"
 #include "api.h"
 
 bool gr_api_one_of(const char *s, const char *const *list)
@@ -19,24 +20,7 @@ bool gr_api_one_of(const char *s, const char *const *list)
 /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" to Unix seconds. */
 bool gr_api_parse_time(const char *s, int64_t *out)
 {
-    struct tm tm;
-    memset(&tm, 0, sizeof(tm));
-    if (!s || strlen(s) != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-        s[16] != ':' || s[19] != 'Z')
-        return false;
-    if (!gr_date_valid(s, 10))
-        return false;
-    char *end;
-    tm.tm_year = (int)strtol(s, &end, 10) - 1900;
-    tm.tm_mon = (int)strtol(s + 5, &end, 10) - 1;
-    tm.tm_mday = (int)strtol(s + 8, &end, 10);
-    tm.tm_hour = (int)strtol(s + 11, &end, 10);
-    tm.tm_min = (int)strtol(s + 14, &end, 10);
-    tm.tm_sec = (int)strtol(s + 17, &end, 10);
-    if (tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
-        return false;
-    *out = (int64_t)timegm(&tm);
-    return true;
+    return gr_time_parse(s, GR_TIME_UTC, 0, out);
 }
 
 json_t *gr_api_time(int64_t t)

@@ -85,14 +85,6 @@ bool gr_cli_int(const char *opt, const char *value, int64_t lo, int64_t hi, int6
 }
 
 /* Two digits at s, within [lo, hi]. */
-static bool two(const char *s, int lo, int hi, int *out)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return false;
-    *out = (s[0] - '0') * 10 + (s[1] - '0');
-    return *out >= lo && *out <= hi;
-}
-
 int gr_cli_start(int argc, char **argv, const struct gr_opt *opts, const char **pos, int max_pos,
                  int *n_pos, const char *help)
 {
@@ -117,32 +109,7 @@ bool gr_cli_open(const char *cmd, const char *db, struct gr_store **st)
 
 bool gr_cli_time(const char *s, int64_t *out)
 {
-    char date[11];
-    gr_ymd ymd;
-    int h, mi, sec, oh = 8, om = 0, sign = 1;
-    if (strlen(s) < 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
-        return false;
-    memcpy(date, s, 10);
-    date[10] = '\0';
-    if (!gr_ymd_parse(date, &ymd) || !two(s + 11, 0, 23, &h) || !two(s + 14, 0, 59, &mi) ||
-        !two(s + 17, 0, 59, &sec))
-        return false;
-    const char *z = s + 19;
-    if (strcmp(z, "Z") == 0) {
-        oh = 0;
-    } else if (*z == '+' || *z == '-') {
-        sign = *z == '-' ? -1 : 1;
-        if (strlen(z) != 6 || !two(z + 1, 0, 14, &oh) || z[3] != ':' || !two(z + 4, 0, 59, &om))
-            return false;
-    } else if (*z) {
-        return false;
-    }
-    /* Midnight of the date at +00:00, then the clock and the offset. */
-    struct gr_calendar utc;
-    gr_cal_default(&utc);
-    utc.utc_offset_min = 0;
-    *out = gr_cal_midnight(&utc, ymd) + h * 3600 + mi * 60 + sec - sign * (oh * 3600 + om * 60);
-    return true;
+    return gr_time_parse(s, GR_TIME_OFFSET | GR_TIME_LOCAL, 480, out);
 }
 
 static struct timespec last_progress;

@@ -494,3 +494,52 @@ const struct gr_cal_day gr_cal_cn_days[] = {
 };
 
 const size_t gr_cal_cn_n_days = sizeof(gr_cal_cn_days) / sizeof(gr_cal_cn_days[0]);
+
+static bool two_digits(const char *s, int lo, int hi, int *out)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+        return false;
+    *out = (s[0] - '0') * 10 + (s[1] - '0');
+    return *out >= lo && *out <= hi;
+}
+
+bool gr_time_parse(const char *s, unsigned how, int local_offset_min, int64_t *out)
+{
+    char date[11];
+    gr_ymd ymd;
+    int h, mi, sec;
+    if (!s || strlen(s) < 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+        return false;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    if (!gr_ymd_parse(date, &ymd) || !two_digits(s + 11, 0, 23, &h) ||
+        !two_digits(s + 14, 0, 59, &mi) || !two_digits(s + 17, 0, 59, &sec))
+        return false;
+    const char *z = s + 19;
+    if (*z == '.' && (how & GR_TIME_FRACTION)) {
+        if (*++z < '0' || *z > '9')
+            return false;
+        while (*z >= '0' && *z <= '9')
+            z++;
+    }
+    int64_t off; /* seconds east of UTC */
+    int oh, om;
+    if (strcmp(z, "Z") == 0) {
+        off = 0;
+    } else if ((how & GR_TIME_OFFSET) &&
+               (*z == '+' || *z == '-' || (*z == ' ' && (how & GR_TIME_SPACE_PLUS)))) {
+        if (strlen(z) != 6 || !two_digits(z + 1, 0, 14, &oh) || z[3] != ':' ||
+            !two_digits(z + 4, 0, 59, &om))
+            return false;
+        off = (int64_t)(oh * 3600 + om * 60) * (*z == '-' ? -1 : 1);
+    } else if (!*z && (how & GR_TIME_LOCAL)) {
+        off = (int64_t)local_offset_min * 60;
+    } else {
+        return false;
+    }
+    struct gr_calendar utc;
+    gr_cal_default(&utc);
+    utc.utc_offset_min = 0;
+    *out = gr_cal_midnight(&utc, ymd) + h * 3600 + mi * 60 + sec - off;
+    return true;
+}

@@ -75,6 +75,18 @@ int64_t gr_cal_add_days(const struct gr_calendar *c, int64_t t, int days);
 /* Working minutes between a and b (0 when b <= a). */
 int64_t gr_cal_minutes_between(const struct gr_calendar *c, int64_t a, int64_t b);
 
+/* What a time in ISO 8601 ("YYYY-MM-DDThh:mm:ss" then a zone) may be written as. */
+enum gr_time_form {
+    GR_TIME_UTC = 0,             /* only "Z" (the API's form) */
+    GR_TIME_OFFSET = 1u << 0,    /* also "+hh:mm" and "-hh:mm" */
+    GR_TIME_LOCAL = 1u << 1,     /* no zone: at local_offset_min (the city's time) */
+    GR_TIME_FRACTION = 1u << 2,  /* fractional seconds, ignored */
+    GR_TIME_SPACE_PLUS = 1u << 3 /* a space for '+' (an unescaped '+' in a query string) */
+};
+/* Parse s as a moment in Unix seconds, in the forms `how` (a bit set of gr_time_form)
+ * allows; false when it is not one or names no real date and time. */
+bool gr_time_parse(const char *s, unsigned how, int local_offset_min, int64_t *out);
+
 /* The national public holidays and make-up working days of the People's Republic of China
  * for the years the program knows (as announced by the State Council's General Office),
  * sorted; for the demo and for a new city's first calendar. */

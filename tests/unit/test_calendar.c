@@ -678,6 +678,41 @@ static void unusable_calendar_does_not_hang(void **state)
     assert_true(gr_cal_is_workday(&c, 20261001));
 }
 
+/* ISO 8601 moments in the forms each caller allows: the API's UTC only, Open311's offsets
+ * and fractions (and a space for an unescaped '+'), the command line's local default. */
+static void time_forms(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    const int64_t noon_utc = 1795694400; /* 2026-11-26T12:00:00Z */
+    assert_true(gr_time_parse("2026-11-26T12:00:00Z", GR_TIME_UTC, 0, &t));
+    assert_int_equal(t, noon_utc);
+    assert_false(gr_time_parse("2026-11-26T20:00:00+08:00", GR_TIME_UTC, 0, &t));
+    assert_false(gr_time_parse("2026-11-26T12:00:00.5Z", GR_TIME_UTC, 0, &t));
+    assert_false(gr_time_parse("2026-11-26T12:00:00", GR_TIME_UTC, 0, &t));
+    assert_true(gr_time_parse("2026-11-26T20:00:00+08:00", GR_TIME_OFFSET, 0, &t));
+    assert_int_equal(t, noon_utc);
+    assert_true(gr_time_parse("2026-11-26T07:00:00-05:00", GR_TIME_OFFSET, 0, &t));
+    assert_int_equal(t, noon_utc);
+    assert_false(gr_time_parse("2026-11-26T20:00:00 08:00", GR_TIME_OFFSET, 0, &t));
+    assert_true(
+        gr_time_parse("2026-11-26T20:00:00 08:00", GR_TIME_OFFSET | GR_TIME_SPACE_PLUS, 0, &t));
+    assert_int_equal(t, noon_utc);
+    assert_true(gr_time_parse("2026-11-26T12:00:00.250Z", GR_TIME_FRACTION, 0, &t));
+    assert_int_equal(t, noon_utc);
+    assert_false(gr_time_parse("2026-11-26T12:00:00.Z", GR_TIME_FRACTION, 0, &t));
+    assert_true(gr_time_parse("2026-11-26T20:00:00", GR_TIME_LOCAL, 480, &t));
+    assert_int_equal(t, noon_utc);
+    /* Not real dates or times, or out of range offsets. */
+    assert_false(gr_time_parse("2026-02-29T12:00:00Z", GR_TIME_UTC, 0, &t));
+    assert_false(gr_time_parse("2026-11-26T24:00:00Z", GR_TIME_UTC, 0, &t));
+    assert_false(gr_time_parse("2026-11-26T12:60:00Z", GR_TIME_UTC, 0, &t));
+    assert_false(gr_time_parse("2026-11-26T12:00:00+15:00", GR_TIME_OFFSET, 0, &t));
+    assert_false(gr_time_parse("2026-11-26T12:00:00+08", GR_TIME_OFFSET, 0, &t));
+    assert_false(gr_time_parse("2026-11-26 12:00:00Z", GR_TIME_UTC, 0, &t));
+    assert_false(gr_time_parse(NULL, GR_TIME_UTC, 0, &t));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -696,6 +731,7 @@ int main(void)
         cmocka_unit_test(sums_match_the_reference),
         cmocka_unit_test(between_inverts_add),
         cmocka_unit_test(unusable_calendar_does_not_hang),
+        cmocka_unit_test(time_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
