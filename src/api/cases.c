@@ -1322,9 +1322,7 @@ void gr_h_photos_get(struct gr_req *r)
     }
     memcpy(bytes, p.bytes, (size_t)p.size);
     r->cache_control = p.public ? "public, max-age=86400" : "private, max-age=3600";
-    /* A static type: the store's copy is gone by the time the answer is built. */
-    gr_reply_raw(r, 200, strcmp(p.mime, "image/png") == 0 ? "image/png" : "image/jpeg", bytes,
-                 (size_t)p.size);
+    gr_reply_raw(r, 200, p.mime, bytes, (size_t)p.size);
 }
 
 void gr_h_photos_update(struct gr_req *r)

@@ -98,7 +98,8 @@ bool gr_req_id(struct gr_req *r, size_t i, int64_t *id);
 bool gr_req_int(struct gr_req *r, const char *name, int64_t lo, int64_t hi, int64_t def,
                 int64_t *out);
 
-/* Replies. Each takes ownership of what it is given and may be called once. */
+/* Replies. Each takes ownership of what it is given and may be called once; gr_reply_raw
+ * copies the type, gr_reply_static keeps it (give it static text). */
 void gr_reply_json(struct gr_req *r, int status, json_t *body);
 void gr_reply_raw(struct gr_req *r, int status, const char *type, char *body, size_t len);
 void gr_reply_static(struct gr_req *r, int status, const char *type, const void *body, size_t len);

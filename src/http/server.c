@@ -150,7 +150,8 @@ void gr_reply_raw(struct gr_req *r, int status, const char *type, char *body, si
     r->status = status;
     r->resp = body;
     r->resp_len = len;
-    r->resp_type = type;
+    /* A copy: a type read from the store would be gone when the answer is built. */
+    r->resp_type = type ? gr_arena_strndup(&r->arena, type, strlen(type)) : NULL;
     r->resp_static = false;
 }
 
