@@ -4,7 +4,6 @@
  * Secrets are never stored: sessions and tokens by the SHA-256 of their value, passwords
  * as argon2id hashes made by the caller.
  */
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,26 +15,9 @@
 static const char *const anc_cols[GR_N_LEVELS + 1] = {NULL,        "city_id",      "district_id",
                                                       "street_id", "community_id", "grid_id"};
 
-static atomic_uint_fast64_t auth_gen = 1;
-
 uint64_t gr_store_auth_generation(void)
 {
-    return atomic_load(&auth_gen);
-}
-
-void gr_sq_auth_changed(struct gr_store *st)
-{
-    if (st->depth)
-        st->auth_dirty = true;
-    else
-        atomic_fetch_add(&auth_gen, 1);
-}
-
-void gr_sq_auth_end(struct gr_store *st, bool committed)
-{
-    if (st->auth_dirty && committed)
-        atomic_fetch_add(&auth_gen, 1);
-    st->auth_dirty = false;
+    return gr_sq_generation(GR_GEN_AUTH);
 }
 
 enum gr_err gr_store_user_create(struct gr_store *st, const char *login, const char *name,
@@ -107,7 +89,7 @@ enum gr_err gr_store_user_set_password(struct gr_store *st, int64_t id, const ch
     sqlite3_bind_int64(q, 2, id);
     enum gr_err e = gr_sq_done(st, q);
     if (!e)
-        gr_sq_auth_changed(st);
+        gr_sq_changed(st, GR_GEN_AUTH);
     return (!e && sqlite3_changes(st->db) == 0) ? GR_ENOTFOUND : e;
 }
 
@@ -139,7 +121,7 @@ enum gr_err gr_store_grant_add(struct gr_store *st, int64_t user_id, enum gr_rol
             sqlite3_bind_int64(q, 4 + l, anc.id[l]);
     e = gr_sq_done(st, q);
     if (!e)
-        gr_sq_auth_changed(st);
+        gr_sq_changed(st, GR_GEN_AUTH);
     return e;
 }
 
@@ -278,7 +260,7 @@ enum gr_err gr_store_session_delete(struct gr_store *st, const char *token_hash)
     sqlite3_bind_text(q, 1, token_hash, -1, SQLITE_TRANSIENT);
     enum gr_err e = gr_sq_done(st, q);
     if (!e)
-        gr_sq_auth_changed(st);
+        gr_sq_changed(st, GR_GEN_AUTH);
     return e;
 }
 

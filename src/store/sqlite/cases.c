@@ -6,7 +6,6 @@
  * meanwhile), its event, the rollup deltas and the notices, in the caller's transaction.
  */
 #include <math.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,9 +359,6 @@ enum gr_err gr_store_matters(struct gr_store *st, int version, const char *after
 
 /* ---- the working calendar ---- */
 
-/* Bumped by every change of the calendar in this process: connections reload. */
-static atomic_uint cal_gen = 1;
-
 struct cal_cache {
     struct gr_calendar cal;
     struct gr_cal_day *days;
@@ -473,31 +469,17 @@ static enum gr_err calendar_load(struct gr_store *st, struct cal_cache *c)
     return (rc == SQLITE_DONE) ? GR_OK : gr_sq_err(st, rc);
 }
 
-/* A change of the calendar: this connection forgets its copy now; the others when the
- * change is committed (gr_sq_calendar_end), so that none caches the old days under the new
- * generation. */
+/* A change of the calendar: this connection reads it again at once, the others once the
+ * change is committed. */
 static void calendar_changed(struct gr_store *st)
 {
     gr_sq_calendar_free(st);
-    if (st->depth)
-        st->cal_dirty = true;
-    else
-        atomic_fetch_add(&cal_gen, 1);
-}
-
-void gr_sq_calendar_end(struct gr_store *st, bool committed)
-{
-    if (!st->cal_dirty)
-        return;
-    st->cal_dirty = false;
-    gr_sq_calendar_free(st);
-    if (committed)
-        atomic_fetch_add(&cal_gen, 1);
+    gr_sq_changed(st, GR_GEN_CALENDAR);
 }
 
 enum gr_err gr_store_calendar(struct gr_store *st, const struct gr_calendar **cal)
 {
-    unsigned gen = atomic_load(&cal_gen);
+    uint64_t gen = gr_sq_generation(GR_GEN_CALENDAR);
     if (st->cal && st->cal_gen == gen) {
         *cal = st->cal;
         return GR_OK;

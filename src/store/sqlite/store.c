@@ -6,6 +6,7 @@
  * on, a busy timeout; migrations are the embedded src/store/migrations/NNNN_*.sql files,
  * applied in order inside one transaction each.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,29 @@ void gr_sq_bind_id(sqlite3_stmt *q, int at, int64_t id)
         sqlite3_bind_null(q, at);
 }
 
+static atomic_uint_fast64_t generations[GR_N_GENS] = {1, 1};
+
+uint64_t gr_sq_generation(enum gr_sq_gen g)
+{
+    return atomic_load(&generations[g]);
+}
+
+void gr_sq_changed(struct gr_store *st, enum gr_sq_gen g)
+{
+    if (st->depth)
+        st->changed |= 1u << g;
+    else
+        atomic_fetch_add(&generations[g], 1);
+}
+
+void gr_sq_generations_end(struct gr_store *st)
+{
+    for (int g = 0; g < GR_N_GENS; g++)
+        if (st->changed & (1u << g))
+            atomic_fetch_add(&generations[g], 1);
+    st->changed = 0;
+}
+
 enum gr_err gr_sq_row(struct gr_store *st, sqlite3_stmt *q)
 {
     int rc = sqlite3_step(q);
@@ -348,8 +372,7 @@ enum gr_err gr_store_commit(struct gr_store *st)
         exec(st, "ROLLBACK");
         gr_sq_stats_discard(st);
     }
-    gr_sq_calendar_end(st, e == GR_OK);
-    gr_sq_auth_end(st, e == GR_OK);
+    gr_sq_generations_end(st);
     return e;
 }
 
@@ -369,8 +392,7 @@ void gr_store_rollback(struct gr_store *st)
     st->depth = 0;
     exec(st, "ROLLBACK");
     gr_sq_stats_discard(st);
-    gr_sq_calendar_end(st, false);
-    gr_sq_auth_end(st, false);
+    gr_sq_generations_end(st); /* undone: the copies taken meanwhile are stale too */
     memset(st->anc_cache, 0, sizeof(st->anc_cache));
 }
 

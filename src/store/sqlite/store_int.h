@@ -48,9 +48,8 @@ struct gr_store {
     size_t n_touched, cap_touched;
     /* The working calendar, loaded on first use and again after a change (cal_gen). */
     struct gr_calendar *cal;
-    unsigned cal_gen;
-    bool cal_dirty;  /* the calendar changed in the open transaction */
-    bool auth_dirty; /* accounts, grants or sessions did */
+    uint64_t cal_gen;
+    unsigned changed; /* generations (bits) changed in the open transaction */
     /* Rollup deltas of the figures not yet written: summed in memory over a transaction
      * (and the current savepoint) and written once at commit (see cases.c). */
     struct stats_pending *stats;
@@ -87,13 +86,14 @@ enum gr_err gr_sq_stats_flush(struct gr_store *st);
 void gr_sq_stats_discard(struct gr_store *st);
 void gr_sq_stats_free(struct gr_store *st); /* at close */
 void gr_sq_stats_savepoint(struct gr_store *st, bool begin, bool keep);
-/* The end of a transaction that changed the calendar: other connections reload it once
- * committed. */
-void gr_sq_calendar_end(struct gr_store *st, bool committed);
-/* Accounts, grants or sessions changed: the auth generation grows at the commit (at once
- * outside a transaction); the end of a transaction that changed them. */
-void gr_sq_auth_changed(struct gr_store *st);
-void gr_sq_auth_end(struct gr_store *st, bool committed);
+/* Generations of what connections of this process cache: a number that grows when the
+ * thing changes, counted at the end of the transaction that changed it (at once outside
+ * one), so that no connection caches the old state under the new number. */
+enum gr_sq_gen { GR_GEN_CALENDAR = 0, GR_GEN_AUTH, GR_N_GENS };
+uint64_t gr_sq_generation(enum gr_sq_gen g);
+void gr_sq_changed(struct gr_store *st, enum gr_sq_gen g);
+/* The end of a transaction: every generation it changed grows. */
+void gr_sq_generations_end(struct gr_store *st);
 /* Free the cached calendar (at close). */
 void gr_sq_calendar_free(struct gr_store *st);
 /* Current UTC time as ISO 8601 into buf (at least 32 bytes). */
