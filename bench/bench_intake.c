@@ -118,7 +118,7 @@ int main(int argc, char **argv)
     printf("commit per batch ms: %.2f\n", commit / ((double)n / (double)batch) * 1e3);
     printf("intake in process cases/s: %.0f\n", (double)n / total);
     int log = 0, copied = 0;
-    gr_store_checkpoint(st, &log, &copied);
+    gr_store_checkpoint(st, false, &log, &copied);
     printf("log pages per batch: %.1f\n", (double)log / ((double)n / (double)batch));
     gr_store_close(st);
     return 0;

@@ -38,6 +38,8 @@ struct throttle_slot {
 };
 
 #define BATCH_MAX 512
+/* The log (in pages) past which the checkpointer makes the writer start it over: 16 MiB. */
+#define LOG_RESTART_PAGES 4096
 
 struct gr_server {
     struct gr_server_config cfg;
@@ -52,6 +54,10 @@ struct gr_server {
     pthread_cond_t wdone;
     pthread_t writer;
     bool writer_started;
+    /* The checkpointer's restart: the writer takes no batch while restart is set, and
+     * writing says whether it is inside one (the checkpointer waits on rdone for its end). */
+    bool restart, writing;
+    pthread_cond_t rdone;
     struct gr_store *wstore;
     atomic_uint_fast64_t n_batches, n_batched;
     atomic_uint_fast64_t write_us, commit_us; /* the writer's time in writes and in commits */
@@ -807,8 +813,12 @@ static void *ticker_main(void *arg)
 }
 
 /* The writer's commits only append to the log and sync it; this thread copies the log into
- * the database (a passive checkpoint: it never waits for the writer) a few times a second,
- * on the other core. */
+ * the database a few times a second, on the other core: a passive checkpoint, which never
+ * waits for the writer; then, once the log has grown past LOG_RESTART_PAGES, a restart,
+ * which copies the few pages written meanwhile and makes the writer start the log over
+ * from its beginning. Without it the log grows for as long as commits keep coming (over
+ * 100 MB a second under a stream of new cases), and every page written is a new page of
+ * the file for the kernel to allocate and then to sync. */
 static void *checkpointer_main(void *arg)
 {
     struct gr_server *s = arg;
@@ -831,9 +841,21 @@ static void *checkpointer_main(void *arg)
             break;
         pthread_mutex_unlock(&s->wlock);
         int log = 0, done = 0;
-        if (gr_store_checkpoint(st, &log, &done) != GR_OK)
-            gr_log(GR_LOG_ERROR, "checkpoint: %s", gr_store_errmsg(st));
+        enum gr_err e = gr_store_checkpoint(st, false, &log, &done);
         pthread_mutex_lock(&s->wlock);
+        if (e == GR_OK && log >= LOG_RESTART_PAGES) {
+            /* Between two batches, so that the restart need not wait for the write lock. */
+            s->restart = true;
+            while (s->writing)
+                pthread_cond_wait(&s->rdone, &s->wlock);
+            pthread_mutex_unlock(&s->wlock);
+            e = gr_store_checkpoint(st, true, &log, &done);
+            pthread_mutex_lock(&s->wlock);
+            s->restart = false;
+            pthread_cond_signal(&s->wcond);
+        }
+        if (e != GR_OK)
+            gr_log(GR_LOG_ERROR, "checkpoint: %s", gr_store_errmsg(st));
     }
     pthread_mutex_unlock(&s->wlock);
     gr_store_close(st); /* the last connection to close checkpoints what is left */
@@ -845,7 +867,7 @@ static void *writer_main(void *arg)
     struct gr_server *s = arg;
     for (;;) {
         pthread_mutex_lock(&s->wlock);
-        while (!s->whead && !s->wstop)
+        while ((!s->whead || s->restart) && !s->wstop)
             pthread_cond_wait(&s->wcond, &s->wlock);
         if (!s->whead && s->wstop) {
             pthread_mutex_unlock(&s->wlock);
@@ -859,8 +881,14 @@ static void *writer_main(void *arg)
         if (!s->whead)
             s->wtail = NULL;
         last->next_job = NULL;
+        s->writing = true;
         pthread_mutex_unlock(&s->wlock);
         run_batch(s, batch);
+        pthread_mutex_lock(&s->wlock);
+        s->writing = false;
+        if (s->restart)
+            pthread_cond_signal(&s->rdone);
+        pthread_mutex_unlock(&s->wlock);
     }
 }
 
@@ -1037,6 +1065,7 @@ enum gr_err gr_server_run(const struct gr_server_config *cfg)
     e = gr_server_map_reload(s, st);
     pthread_mutex_init(&s->wlock, NULL);
     pthread_cond_init(&s->wcond, NULL);
+    pthread_cond_init(&s->rdone, NULL);
     pthread_cond_init(&s->wdone, NULL);
     if (!e)
         e = gr_store_open(cfg->db_path, false, &s->wstore);

@@ -49,16 +49,21 @@ void gr_store_bulk(struct gr_store *st, bool on);
 
 /* WAL checkpoints. By default a connection checkpoints after its commits once the log
  * holds 1,000 pages; the server's writer turns that off (pages 0) so that its commits only
- * append and sync, and a checkpointer thread calls gr_store_checkpoint (passive: it never
- * waits for the writer) to copy the log into the database. *log and *done: pages in the
- * log and pages copied. */
+ * append and sync, and a checkpointer thread calls gr_store_checkpoint to copy the log into
+ * the database. A passive checkpoint never waits for the writer, but under a steady stream
+ * of commits it never catches up with the log's end either, and a log is only started over
+ * from its beginning once all of it has been copied: with restart the checkpoint waits for
+ * the writer's current transaction, copies the rest, and makes the writer's next commit
+ * start the log over (the writer waits for it meanwhile: after a passive checkpoint, the
+ * few pages written since and one sync). *log and *done: pages in the log and pages
+ * copied. */
 enum gr_err gr_store_autocheckpoint(struct gr_store *st, int pages);
 /* Commits of this connection sync the log (the default) or not: the server's writer
  * leaves the sync to a thread of its own, which syncs the log file (gr_store_log_path)
  * before any answer of the batch goes out. */
 enum gr_err gr_store_sync_commits(struct gr_store *st, bool sync);
 const char *gr_store_log_path(struct gr_store *st);
-enum gr_err gr_store_checkpoint(struct gr_store *st, int *log, int *done);
+enum gr_err gr_store_checkpoint(struct gr_store *st, bool restart, int *log, int *done);
 
 /* Settings: small key/value text (level names, city profile). *out is malloc'd. */
 enum gr_err gr_store_setting_get(struct gr_store *st, const char *key, char **out);

@@ -429,9 +429,10 @@ const char *gr_store_log_path(struct gr_store *st)
     return sqlite3_filename_wal(sqlite3_db_filename(st->db, "main"));
 }
 
-enum gr_err gr_store_checkpoint(struct gr_store *st, int *log, int *done)
+enum gr_err gr_store_checkpoint(struct gr_store *st, bool restart, int *log, int *done)
 {
-    int rc = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, log, done);
+    int rc = sqlite3_wal_checkpoint_v2(
+        st->db, NULL, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE, log, done);
     return rc == SQLITE_OK || rc == SQLITE_BUSY ? GR_OK : gr_sq_err(st, rc);
 }
 
