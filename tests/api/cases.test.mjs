@@ -944,6 +944,34 @@ test('50 concurrent accepts of one case: one 200, the rest 409, one accept event
   assert.equal(page.events.filter((e) => e.action === 'accept').length, 1);
 });
 
+// The writer runs a batch without savepoints and, when a write fails, again with one per
+// write: the failures must leave nothing, the others everything, and the figures both.
+test('concurrent intake where half the writes fail: the others are stored and counted once', async () => {
+  const q = `/api/v1/metrics?node_id=${grid1}`;
+  const f0 = (await as.community.get(q)).json;
+  const listed = async () => (await listAll(as.admin, `/api/v1/cases?node_id=${grid1}`)).length;
+  const n0 = await listed();
+  const reruns = async () => Number((await (await fetch(server.url + '/metrics')).text())
+    .match(/^gr_write_reruns_total (\d+)$/m)[1]);
+  const r0 = await reruns();
+  // A building that does not exist fails inside the write, after the request was checked.
+  const rs = await Promise.all(Array.from({ length: 40 }, (_, i) => as.resident.post('/api/v1/cases',
+    i % 2 ? { matter_code: 'M001', description: '楼道灯不亮 ' + i, building_id: 999999999 }
+      : { matter_code: 'M001', description: '楼道灯不亮 ' + i, ...at1 })));
+  for (const [i, r] of rs.entries()) {
+    if (i % 2) isError(r, 400, 'building_id');
+    else assert.equal(r.status, 201, r.text);
+  }
+  const ids = rs.filter((r) => r.status === 201).map((r) => r.json.id);
+  assert.equal(new Set(ids).size, 20);
+  for (const id of ids) assert.equal((await read(as.resident, id)).events.length, 1);
+  assert.equal(await listed(), n0 + 20);
+  const f1 = (await as.community.get(q)).json;
+  assert.equal(f1.total - f0.total, 20);
+  assert.equal(f1.open - f0.open, 20);
+  assert.ok(await reruns() > r0, 'some batch held a failed write beside others');
+});
+
 // ---- durability ----
 
 test('cases acknowledged before a SIGKILL under concurrent intake survive it', async () => {
