@@ -61,6 +61,8 @@ int main(int argc, char **argv)
         return 1;
     if (getenv("NOCKPT"))
         gr_store_autocheckpoint(st, 0);
+    if (getenv("NOSYNC"))
+        gr_store_sync_commits(st, false);
     /* Every grid with its ancestors, and a grid-level matter of the published list. */
     struct grids g = {0};
     const struct gr_kind *k = gr_kind_get(GR_K_NODES);

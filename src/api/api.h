@@ -154,15 +154,20 @@ void gr_h_open311_item(struct gr_req *r);
 /* The grid a point lies in, with its ancestors (from the server's map): false when the
  * point is in no grid. */
 bool gr_api_locate(struct gr_req *r, double lat, double lon, struct gr_anc *anc);
-/* A node's name copied into out (NULL when there is no such node). */
+/* A node's name copied into out (NULL when there is no such node): from the server's map,
+ * or from the store for a node made since the map was built. */
 const char *gr_api_node_name(struct gr_req *r, int64_t id, char *out, size_t cap);
 /* Cases shared by the case and Open311 handlers: intake and the public case view. */
 struct gr_case;
+/* The name of a case's current owner (a department, or a node from the map), copied into
+ * out; NULL when unknown. */
+const char *gr_api_owner_name(struct gr_req *r, const struct gr_case *c, char *out, size_t cap);
 struct gr_intake;
 struct gr_case_fail;
-/* Run intake through the group commit (the intake's texts are copied first): reply is
- * called on the writer thread, inside the request's savepoint, with the stored case, or
- * with c NULL and f saying why nothing was stored; it must reply. */
+/* Run intake through the group commit (the intake's texts are copied first). reply must
+ * reply: with c NULL and f saying why nothing was stored, on the writer thread; or with
+ * the stored case, on a pool thread once the case is on disk (r->st is that thread's
+ * store). */
 typedef void (*gr_intake_reply_fn)(struct gr_req *r, const struct gr_case *c,
                                    const struct gr_case_fail *f);
 void gr_api_intake(struct gr_req *r, const struct gr_intake *in, gr_intake_reply_fn reply);

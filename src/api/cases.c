@@ -456,6 +456,17 @@ void gr_h_calendar_delete(struct gr_req *r)
 
 /* ---- a case as JSON ---- */
 
+const char *gr_api_owner_name(struct gr_req *r, const struct gr_case *c, char *out, size_t cap)
+{
+    if (!c->owner_org_id)
+        return gr_api_node_name(r, c->owner_node_id, out, cap);
+    const char *name = gr_case_owner_name(r->st, c);
+    if (!name || !cap)
+        return NULL;
+    snprintf(out, cap, "%s", name);
+    return out;
+}
+
 static const char *const alarm_names[] = {"none", "yellow", "red"};
 
 /* The case for a caller: personal data only for those handling it (or its requester). */
@@ -532,22 +543,37 @@ static json_t *case_json(struct gr_req *r, const struct gr_case *c, bool persona
 struct intake_job {
     struct gr_intake in;
     gr_intake_reply_fn reply;
+    struct gr_case made;
 };
-
-static enum gr_err intake_write(struct gr_req *r, void *arg)
-{
-    struct intake_job *j = arg;
-    struct gr_case c;
-    struct gr_case_fail f = {GR_OK, NULL, NULL};
-    j->in.now = (int64_t)time(NULL);
-    enum gr_err e = gr_case_intake(r->st, &j->in, &c, &f);
-    j->reply(r, e ? NULL : &c, &f);
-    return e;
-}
 
 static const char *arena_dup(struct gr_req *r, const char *s)
 {
     return s ? gr_arena_strndup(&r->arena, s, strlen(s)) : NULL;
+}
+
+static void intake_answer(struct gr_req *r, void *arg)
+{
+    struct intake_job *j = arg;
+    j->reply(r, &j->made, NULL);
+}
+
+static enum gr_err intake_write(struct gr_req *r, void *arg)
+{
+    struct intake_job *j = arg;
+    struct gr_case_fail f = {GR_OK, NULL, NULL};
+    j->in.now = (int64_t)time(NULL);
+    enum gr_err e = gr_case_intake(r->st, &j->in, &j->made, &f);
+    if (e) {
+        j->reply(r, NULL, &f);
+        return e;
+    }
+    /* The answer is built on a pool thread: keep the strings that live in the writer's
+     * caches or in this thread. */
+    j->made.matter_code = arena_dup(r, j->made.matter_code);
+    j->made.category_code = arena_dup(r, j->made.category_code);
+    j->made.day = arena_dup(r, j->made.day);
+    gr_req_answer_later(r, intake_answer, j);
+    return GR_OK;
 }
 
 void gr_api_intake(struct gr_req *r, const struct gr_intake *in, gr_intake_reply_fn reply)
@@ -573,6 +599,7 @@ static void intake_reply(struct gr_req *r, const struct gr_case *c, const struct
         return;
     }
     /* The new case as intake routed it (GET /api/v1/cases/{id} has the rest). */
+    char owner[128];
     json_t *o =
         json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:b}",
                   "id", (json_int_t)c->id, "status", c->status, "channel", c->channel,
@@ -584,7 +611,7 @@ static void intake_reply(struct gr_req *r, const struct gr_case *c, const struct
                   json_pack("{s:s, s:I, s:o, s:s?}", "level", c->owner_level, "node_id",
                             (json_int_t)c->owner_node_id, "org_id",
                             c->owner_org_id ? json_integer(c->owner_org_id) : json_null(), "name",
-                            gr_case_owner_name(r->st, c)),
+                            gr_api_owner_name(r, c, owner, sizeof(owner))),
                   "created_at", gr_api_time(c->created_at), "deadline", gr_api_time(c->resolve_due),
                   "respond_due", gr_api_time(c->respond_due), "urgent", c->urgent);
     gr_reply_json(r, 201, o);
@@ -818,7 +845,9 @@ static int task_of(void *ctx, const struct gr_case_task *t)
  * what the caller may do. */
 static void reply_case_page(struct gr_req *r, int status, const struct gr_case *c, unsigned actor)
 {
-    json_t *o = case_json(r, c, gr_case_personal(actor), gr_case_owner_name(r->st, c));
+    char owner[128];
+    json_t *o =
+        case_json(r, c, gr_case_personal(actor), gr_api_owner_name(r, c, owner, sizeof(owner)));
     json_t *events = json_array(), *tasks = json_array();
     struct photo_ctx pc = {json_array(), true};
     int open, count;

@@ -381,6 +381,7 @@ struct gr_map {
     int64_t *ids; /* ascending: the store lists by id */
     int64_t *parent;
     char **json;
+    char **name;
 };
 
 static int map_node(void *ctx, const struct gr_row *row)
@@ -391,10 +392,13 @@ static int map_node(void *ctx, const struct gr_row *row)
         m->ids = gr_realloc(m->ids, gr_mul(m->cap, sizeof(*m->ids)));
         m->parent = gr_realloc(m->parent, gr_mul(m->cap, sizeof(*m->parent)));
         m->json = gr_realloc(m->json, gr_mul(m->cap, sizeof(*m->json)));
+        m->name = gr_realloc(m->name, gr_mul(m->cap, sizeof(*m->name)));
     }
     json_t *j = gr_api_node(row);
     int pi = gr_kind_field(nodes_kind(), "parent_id", 9);
+    int nf = gr_kind_field(nodes_kind(), "name", 4);
     m->ids[m->n] = row->id;
+    m->name[m->n] = gr_strndup(row->vals[nf].s ? row->vals[nf].s : "", row->vals[nf].len);
     m->parent[m->n] = row->vals[pi].present ? row->vals[pi].i : 0;
     m->json[m->n] = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(j);
@@ -415,8 +419,11 @@ void gr_api_map_free(void *map)
     struct gr_map *m = map;
     if (!m)
         return;
-    for (size_t i = 0; i < m->n; i++)
+    for (size_t i = 0; i < m->n; i++) {
         free(m->json[i]);
+        free(m->name[i]);
+    }
+    free(m->name);
     free(m->ids);
     free(m->parent);
     free(m->json);
@@ -467,6 +474,16 @@ static ssize_t map_find(const struct gr_map *m, int64_t id)
 
 const char *gr_api_node_name(struct gr_req *r, int64_t id, char *out, size_t cap)
 {
+    if (!cap)
+        return NULL;
+    const struct gr_map *m = gr_server_map_acquire(r->srv);
+    ssize_t at = m ? map_find(m, id) : -1;
+    if (at >= 0)
+        snprintf(out, cap, "%s", m->name[at]);
+    gr_server_map_release(r->srv);
+    if (at >= 0)
+        return out;
+    /* Not in the map (a node made since it was built): from the store. */
     const struct gr_kind *k = gr_kind_get(GR_K_NODES);
     struct gr_row row;
     int nf = gr_kind_field(k, "name", 4);

@@ -1007,7 +1007,8 @@ static enum gr_err request_json(struct view *v, const struct gr_case *c, json_t 
     if (e)
         return e;
     const char *notes = n.last ? n.last : c->public_note;
-    const char *owner = gr_case_owner_name(r->st, c);
+    char owner_buf[128];
+    const char *owner = gr_api_owner_name(r, c, owner_buf, sizeof(owner_buf));
     char grid[128];
     const char *place = gr_api_node_name(r, c->anc.id[GR_LEVEL_GRID], grid, sizeof(grid));
     json_t *o = json_object();

@@ -80,6 +80,8 @@ struct gr_req {
     /* Group commit: the write waiting for the writer thread, and whether it ran. */
     gr_write_fn defer_fn;
     void *defer_arg;
+    void (*answer_fn)(struct gr_req *r, void *arg);
+    void *answer_arg;
     bool deferred, resumed;
     struct gr_req *next_job;
     int64_t start_us;
@@ -118,12 +120,19 @@ bool gr_req_page(struct gr_req *r, int *limit, int64_t *after);
 
 /* Group commit. A handler that has checked its input hands its writes to the server's
  * writer thread: fn runs there with r->st set to the writer's store, inside one
- * transaction shared by many requests, each in its own savepoint. fn replies, and returns
- * GR_OK to keep its writes or an error to have them undone (it must not begin, commit or
- * roll back itself). The connection is suspended meanwhile and the answer goes out only
- * after the transaction is on disk; if the commit fails every answer of the batch becomes
- * a 500 and nothing was acknowledged. */
+ * transaction shared by many requests. fn replies, and returns GR_OK to keep its writes or
+ * an error to have them undone (it must not begin, commit or roll back itself). fn may run
+ * more than once: when another write of its batch fails, the batch is undone and runs
+ * again (see run_batch in server.c), so fn does nothing outside the store but reply. The
+ * connection is suspended meanwhile and the answer goes out only after the transaction is
+ * on disk; if the commit fails every answer of the batch becomes a 500 and nothing was
+ * acknowledged. */
 void gr_req_defer(struct gr_req *r, gr_write_fn fn, void *arg);
+/* Instead of replying, a write that succeeded may leave its answer to fn, which builds it
+ * on a pool thread once the write is on disk, with r->st that thread's store: the writer's
+ * time is the server's scarcest. */
+typedef void (*gr_answer_fn)(struct gr_req *r, void *arg);
+void gr_req_answer_later(struct gr_req *r, gr_answer_fn fn, void *arg);
 
 /* The map: an opaque, read-only state (the locate index and a cache of the nodes) built by
  * cfg.map_load, read by many threads under a shared lock, rebuilt and swapped whole when

@@ -586,7 +586,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     if (r->resumed) {
-        /* Back from the writer: the answer is ready and the write on disk. */
+        /* Back from the writer, the write on disk: the answer is ready, or is built here. */
+        if (!r->resp && r->answer_fn) {
+            r->st = thread_store(s);
+            if (r->st) {
+                r->answer_fn(r, r->answer_arg);
+                gr_store_release(r->st);
+            }
+            if (!r->resp) /* written, and yet no answer: say so rather than nothing */
+                gr_reply_error(r, GR_EINTERNAL, NULL, "the change was saved but not answered");
+        }
     } else if (!r->method) {
         gr_reply_error_code(r, 405, "method_not_allowed", NULL, "this method is not allowed");
     } else if (r->url_too_long) {
@@ -682,9 +691,16 @@ void gr_req_defer(struct gr_req *r, gr_write_fn fn, void *arg)
     r->deferred = true;
 }
 
+void gr_req_answer_later(struct gr_req *r, gr_answer_fn fn, void *arg)
+{
+    r->answer_fn = fn;
+    r->answer_arg = arg;
+}
+
 /* Forget the answer a request's write gave: the write runs again. */
 static void unanswer(struct gr_req *r)
 {
+    r->answer_fn = NULL;
     if (!r->resp_static)
         free(r->resp);
     r->resp = NULL;
@@ -711,7 +727,9 @@ static bool run_writes(struct gr_store *st, struct gr_req *batch, bool careful)
             continue;
         }
         enum gr_err je = r->defer_fn(r, r->defer_arg);
-        if (!r->resp)
+        if (je != GR_OK)
+            r->answer_fn = NULL;
+        if (!r->resp && !r->answer_fn)
             gr_reply_error(r, GR_EINTERNAL, NULL, "the write gave no answer");
         r->st = NULL;
         if (!careful && je != GR_OK)
