@@ -94,6 +94,40 @@ enum gr_err gr_buf_printf(struct gr_buf *b, const char *fmt, ...)
     return GR_OK;
 }
 
+enum gr_err gr_buf_json_str(struct gr_buf *b, const char *s)
+{
+    if (!s)
+        return gr_buf_add(b, "null", 4);
+    size_t len = b->len;
+    enum gr_err e = gr_buf_addc(b, '"');
+    const char *run = s; /* the bytes since the last escape, added in one go */
+    for (const char *p = s; !e && *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        char esc[8];
+        int n = c == '"'    ? snprintf(esc, sizeof(esc), "\\\"")
+                : c == '\\' ? snprintf(esc, sizeof(esc), "\\\\")
+                : c == '\n' ? snprintf(esc, sizeof(esc), "\\n")
+                : c == '\t' ? snprintf(esc, sizeof(esc), "\\t")
+                : c == '\r' ? snprintf(esc, sizeof(esc), "\\r")
+                            : snprintf(esc, sizeof(esc), "\\u%04x", c);
+        if (!(e = gr_buf_add(b, run, (size_t)(p - run))))
+            e = gr_buf_add(b, esc, (size_t)n);
+        run = p + 1;
+    }
+    if (!e)
+        e = gr_buf_adds(b, run);
+    if (!e)
+        e = gr_buf_addc(b, '"');
+    if (e) { /* all or nothing, like every append */
+        b->len = len;
+        if (b->data)
+            b->data[len] = '\0';
+    }
+    return e;
+}
+
 char *gr_buf_take(struct gr_buf *b, size_t *len)
 {
     char *p = b->data ? b->data : gr_strdup("");

@@ -29,6 +29,10 @@ enum gr_err gr_buf_adds(struct gr_buf *b, const char *s);
 enum gr_err gr_buf_addc(struct gr_buf *b, char c);
 enum gr_err gr_buf_printf(struct gr_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Append s as a JSON string, quoted and escaped ('"', '\\' and control characters; the
+ * rest of valid UTF-8 as it is), or null when s is NULL. For answers written without
+ * building a tree first. */
+enum gr_err gr_buf_json_str(struct gr_buf *b, const char *s);
 /* Give the content to the caller (who frees it) and reset the buffer. */
 char *gr_buf_take(struct gr_buf *b, size_t *len);
 

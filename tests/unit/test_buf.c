@@ -1,7 +1,7 @@
 /*
  * test_buf.c - src/base/buf.c and the arena of src/base/mem.c: growth, the hard maximum
  * (an append past it fails with GR_ETOOBIG and changes nothing), printf, take; arena
- * allocations, alignment, strndup and printf.
+ * allocations, alignment, strndup and printf; JSON strings (read back by jansson).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,9 +11,49 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "base/buf.h"
 #include "base/mem.h"
+
+static void buf_json_str_reads_back(void **state)
+{
+    static const char *const texts[] = {"",
+                                        "plain",
+                                        "楼道口垃圾堆放，请清理",
+                                        "say \"hi\"",
+                                        "back\\slash",
+                                        "line\nbreak\ttab\rcr",
+                                        "\x01\x1f end",
+                                        "</script>",
+                                        "emoji 😀"};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        struct gr_buf b;
+        gr_buf_init(&b, 1000);
+        assert_int_equal(gr_buf_json_str(&b, texts[i]), GR_OK);
+        json_error_t err;
+        json_t *j = json_loadb(b.data, b.len, JSON_DECODE_ANY, &err);
+        assert_non_null(j);
+        assert_true(json_is_string(j));
+        assert_string_equal(json_string_value(j), texts[i]);
+        json_decref(j);
+        gr_buf_cleanup(&b);
+    }
+    struct gr_buf b;
+    gr_buf_init(&b, 1000);
+    gr_buf_json_str(&b, "a\"b\\c\nd\x02");
+    gr_buf_adds(&b, " ");
+    gr_buf_json_str(&b, NULL);
+    assert_string_equal(b.data, "\"a\\\"b\\\\c\\nd\\u0002\" null");
+    gr_buf_cleanup(&b);
+    /* Past the maximum: nothing is added, not even the opening quote. */
+    gr_buf_init(&b, 8);
+    gr_buf_adds(&b, "ab");
+    assert_int_equal(gr_buf_json_str(&b, "0123456789"), GR_ETOOBIG);
+    assert_string_equal(b.data, "ab");
+    assert_int_equal(b.len, 2);
+    gr_buf_cleanup(&b);
+}
 
 static void buf_empty_take_gives_empty_string(void **state)
 {
@@ -295,6 +335,7 @@ int main(void)
         cmocka_unit_test(arena_alignment),
         cmocka_unit_test(arena_strndup_and_printf),
         cmocka_unit_test(mem_helpers),
+        cmocka_unit_test(buf_json_str_reads_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
