@@ -205,7 +205,7 @@ enum gr_err gr_store_open(const char *path, bool create, struct gr_store **out)
         return GR_ENOTFOUND;
     struct gr_store *st = gr_calloc(1, sizeof(*st));
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+    int rc = sqlite3_open_v2(path, &st->db, flags, gr_sq_vfs());
     if (rc != SQLITE_OK) {
         fprintf(stderr, "grassroots: cannot open %s: %s\n", path,
                 st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));

@@ -99,4 +99,9 @@ void gr_sq_calendar_free(struct gr_store *st);
 /* Current UTC time as ISO 8601 into buf (at least 32 bytes). */
 void gr_sq_now(char *buf, size_t cap);
 
+/* The VFS every connection uses (walbuf.c): the default one, with a commit's writes to
+ * the log gathered into one. NULL when it cannot be registered (the default is used). */
+#define GR_SQ_VFS "grassroots"
+const char *gr_sq_vfs(void);
+
 #endif
