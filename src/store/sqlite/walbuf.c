@@ -219,15 +219,15 @@ static int wb_unfetch(sqlite3_file *p, sqlite3_int64 off, void *page)
 
 /* One table per version of the methods: a file gets the version the default VFS gave it
  * (an older one lacks shared memory or fetch). */
-#define WB_METHODS(v)                                                                      \
-    {                                                                                      \
-        .iVersion = v, .xClose = wb_close, .xRead = wb_read, .xWrite = wb_write,           \
-        .xTruncate = wb_truncate, .xSync = wb_sync, .xFileSize = wb_file_size,             \
-        .xLock = wb_lock, .xUnlock = wb_unlock, .xCheckReservedLock = wb_check_reserved,   \
-        .xFileControl = wb_file_control, .xSectorSize = wb_sector_size,                    \
-        .xDeviceCharacteristics = wb_device_characteristics, .xShmMap = wb_shm_map,        \
-        .xShmLock = wb_shm_lock, .xShmBarrier = wb_shm_barrier, .xShmUnmap = wb_shm_unmap, \
-        .xFetch = wb_fetch, .xUnfetch = wb_unfetch,                                        \
+#define WB_METHODS(v)                                                                              \
+    {                                                                                              \
+        .iVersion = v, .xClose = wb_close, .xRead = wb_read, .xWrite = wb_write,                   \
+        .xTruncate = wb_truncate, .xSync = wb_sync, .xFileSize = wb_file_size, .xLock = wb_lock,   \
+        .xUnlock = wb_unlock, .xCheckReservedLock = wb_check_reserved,                             \
+        .xFileControl = wb_file_control, .xSectorSize = wb_sector_size,                            \
+        .xDeviceCharacteristics = wb_device_characteristics, .xShmMap = wb_shm_map,                \
+        .xShmLock = wb_shm_lock, .xShmBarrier = wb_shm_barrier, .xShmUnmap = wb_shm_unmap,         \
+        .xFetch = wb_fetch, .xUnfetch = wb_unfetch,                                                \
     }
 static const sqlite3_io_methods wb_methods[3] = {WB_METHODS(1), WB_METHODS(2), WB_METHODS(3)};
 
