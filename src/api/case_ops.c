@@ -668,14 +668,15 @@ enum gr_err gr_case_act(struct gr_store *st, int64_t id, unsigned actor, int64_t
 #define SWEEP_PAGE 500
 
 struct due_page {
-    int64_t ids[SWEEP_PAGE];
+    int64_t ids[SWEEP_PAGE], due[SWEEP_PAGE];
     size_t n;
 };
 
 static int collect(void *ctx, const struct gr_case *c)
 {
     struct due_page *p = ctx;
-    p->ids[p->n++] = c->id;
+    p->ids[p->n] = c->id;
+    p->due[p->n++] = c->resolve_due;
     return 0;
 }
 
@@ -747,10 +748,13 @@ static enum gr_err sweep_one(struct gr_store *st, int64_t id, int64_t now, bool 
     return mark_alarm(st, &c, 2, now);
 }
 
-static enum gr_err sweep_pass(struct gr_store *st, int64_t now, int64_t before, int below, bool red,
+/* One pass: the cases with this alarm due before `before`, in order of deadline. A case
+ * acted on leaves the pass's range (a fresh deadline, or a higher alarm); one left alone
+ * (moved meanwhile, or not yet in its due-soon window) is passed by the cursor. */
+static enum gr_err sweep_pass(struct gr_store *st, int64_t now, int alarm, int64_t before, bool red,
                               gr_sweep_fn fn, void *ctx, struct gr_sweep_report *rep)
 {
-    int64_t after = 0;
+    int64_t after_due = INT64_MIN, after_id = 0;
     struct due_page *p = malloc(sizeof(*p));
     if (!p)
         return GR_EINTERNAL;
@@ -759,7 +763,7 @@ static enum gr_err sweep_pass(struct gr_store *st, int64_t now, int64_t before, 
         p->n = 0;
         if ((e = gr_store_begin(st)))
             break;
-        e = gr_store_cases_due(st, before, below, after, SWEEP_PAGE, collect, p);
+        e = gr_store_cases_due(st, alarm, before, after_due, after_id, SWEEP_PAGE, collect, p);
         for (size_t i = 0; i < p->n && !e; i++)
             e = sweep_one(st, p->ids[i], now, red, fn, ctx, rep);
         if ((e = gr_store_end(st, e)))
@@ -767,7 +771,8 @@ static enum gr_err sweep_pass(struct gr_store *st, int64_t now, int64_t before, 
         gr_store_release(st);
         if (p->n < SWEEP_PAGE)
             break;
-        after = p->ids[p->n - 1];
+        after_due = p->due[p->n - 1];
+        after_id = p->ids[p->n - 1];
     }
     free(p);
     return e;
@@ -778,11 +783,13 @@ enum gr_err gr_case_sweep(struct gr_store *st, int64_t now, gr_sweep_fn fn, void
 {
     memset(rep, 0, sizeof(*rep));
     /* Red first: past the deadline and not yet marked at the top of the ladder. */
-    enum gr_err e = sweep_pass(st, now, now, 2, true, fn, ctx, rep);
-    if (e)
-        return e;
+    enum gr_err e = sweep_pass(st, now, 0, now, true, fn, ctx, rep);
+    if (!e)
+        e = sweep_pass(st, now, 1, now, true, fn, ctx, rep);
     /* Yellow: due within the next three days and not yet warned. */
-    return sweep_pass(st, now, now + 3 * 86400, 1, false, fn, ctx, rep);
+    if (!e)
+        e = sweep_pass(st, now, 0, now + 3 * 86400, false, fn, ctx, rep);
+    return e;
 }
 
 const char *gr_case_owner_name(struct gr_store *st, const struct gr_case *c)

@@ -621,9 +621,11 @@ enum gr_err gr_store_cases(struct gr_store *st, const struct gr_case_query *cq, 
 enum gr_err gr_store_cases_near(struct gr_store *st, int64_t community_id, const char *category,
                                 double lat, double lon, double meters, int64_t since, int limit,
                                 gr_case_fn fn, void *ctx);
-/* Cases accepted, dispatched or in progress whose deadline (resolve_due) is before
- * `before` and whose alarm is below `below_alarm`, by id after after_id: the sweep. */
-enum gr_err gr_store_cases_due(struct gr_store *st, int64_t before, int below_alarm,
+/* The sweep: cases accepted, dispatched or in progress with this alarm whose deadline
+ * (resolve_due) is before `before`, in order of (deadline, id) after (after_due,
+ * after_id). Read from an index of exactly those cases by alarm and deadline, so that a
+ * sweep reads the cases it has to act on, not every open case. */
+enum gr_err gr_store_cases_due(struct gr_store *st, int alarm, int64_t before, int64_t after_due,
                                int64_t after_id, int limit, gr_case_fn fn, void *ctx);
 
 /* 吹哨报到: summoned departments. */

@@ -2818,26 +2818,35 @@ static void cases_due_for_the_sweep(void **state)
     c.alarm = 2; /* red already */
     int64_t red = create_case(st, &c);
 
+    c.status = "accepted";
+    c.resolve_due = NOV26 + 500; /* filed later, due sooner: comes first */
+    c.alarm = 0;
+    int64_t e = create_case(st, &c);
+
     struct case_ids out;
-    memset(&out, 0, sizeof(out));
-    assert_int_equal(gr_store_cases_due(st, NOV26 + 3000, 2, 0, 10, collect_case, &out), GR_OK);
-    assert_case_ids(&out, 2, a, b);
-    memset(&out, 0, sizeof(out));
-    assert_int_equal(gr_store_cases_due(st, NOV26 + 3000, 1, 0, 10, collect_case, &out), GR_OK);
-    assert_case_ids(&out, 1, a);
-    memset(&out, 0, sizeof(out));
-    assert_int_equal(gr_store_cases_due(st, NOV26 + 3000, 3, 0, 10, collect_case, &out), GR_OK);
-    assert_case_ids(&out, 3, a, b, red);
-    memset(&out, 0, sizeof(out));
-    assert_int_equal(gr_store_cases_due(st, NOV26 + 1000, 3, 0, 10, collect_case, &out), GR_OK);
-    assert_case_ids(&out, 1, red); /* before, strictly */
-    /* Paging by id. */
-    memset(&out, 0, sizeof(out));
-    assert_int_equal(gr_store_cases_due(st, NOV26 + 9000, 2, 0, 2, collect_case, &out), GR_OK);
-    assert_case_ids(&out, 2, a, b);
-    memset(&out, 0, sizeof(out));
-    assert_int_equal(gr_store_cases_due(st, NOV26 + 9000, 2, b, 2, collect_case, &out), GR_OK);
+#define DUE(alarm, before, after_due, after_id, limit)                                             \
+    memset(&out, 0, sizeof(out));                                                                  \
+    assert_int_equal(                                                                              \
+        gr_store_cases_due(st, alarm, before, after_due, after_id, limit, collect_case, &out),     \
+        GR_OK)
+    DUE(0, NOV26 + 3000, INT64_MIN, 0, 10);
+    assert_case_ids(&out, 2, e, a); /* by deadline; neither resolved nor submitted */
+    DUE(1, NOV26 + 3000, INT64_MIN, 0, 10);
+    assert_case_ids(&out, 1, b);
+    DUE(2, NOV26 + 3000, INT64_MIN, 0, 10);
+    assert_case_ids(&out, 1, red);
+    DUE(2, NOV26 + 20, INT64_MIN, 0, 10);
+    assert_case_ids(&out, 0); /* before, strictly */
+    DUE(0, NOV26 + 9000, INT64_MIN, 0, 10);
+    assert_case_ids(&out, 3, e, a, d);
+    /* Paging by (deadline, id). */
+    DUE(0, NOV26 + 9000, INT64_MIN, 0, 2);
+    assert_case_ids(&out, 2, e, a);
+    DUE(0, NOV26 + 9000, NOV26 + 1000, a, 2);
     assert_case_ids(&out, 1, d);
+    DUE(0, NOV26 + 9000, NOV26 + 1000, a - 1, 2); /* same deadline, a lower id: a again */
+    assert_case_ids(&out, 2, a, d);
+#undef DUE
 }
 
 /* ---- the figures ---- */

@@ -1,4 +1,5 @@
--- 0005_case_checks.sql - the same rules on cases, checked without a temporary table.
+-- 0005_case_checks.sql - the same rules on cases, checked without a temporary table; and
+-- the sweep's index by alarm and deadline.
 --
 -- SQLite checks "x IN (a, b, c)" against a list of more than two constants by building a
 -- temporary b-tree of the list, every time a statement runs: the CHECK on cases.channel
@@ -20,7 +21,10 @@ UPDATE sqlite_schema
  WHERE type = 'table' AND name = 'cases';
 PRAGMA writable_schema = RESET;
 
--- The sweep's index: open cases by deadline. Its queries name the same condition.
+-- The sweep's index: cases whose clock runs, by alarm and deadline, so that a sweep reads
+-- only the cases that have come due since it last ran (newly overdue with no red alarm
+-- yet, newly due soon with no alarm), not every open case as the sweep by cases_status
+-- did. Its query names the same condition.
 DROP INDEX cases_due;
-CREATE INDEX cases_due ON cases(resolve_due)
+CREATE INDEX cases_due ON cases(alarm, resolve_due)
     WHERE status = 'accepted' OR status = 'dispatched' OR status = 'in_progress';

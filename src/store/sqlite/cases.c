@@ -1426,23 +1426,25 @@ enum gr_err gr_store_cases_near(struct gr_store *st, int64_t community_id, const
     return gr_sq_each_end(st, q, rc);
 }
 
-/* The condition of the partial index cases_due, word for word, so that the planner uses it
- * (an IN list would do, but SQLite checks one by building a temporary table; see
+/* The condition of the partial index cases_due, word for word, so that the planner may use
+ * it (an IN list would do, but SQLite checks one by building a temporary table; see
  * migration 0005). */
 #define CLOCK_RUNS "status = 'accepted' OR status = 'dispatched' OR status = 'in_progress'"
 
-enum gr_err gr_store_cases_due(struct gr_store *st, int64_t before, int below_alarm,
+enum gr_err gr_store_cases_due(struct gr_store *st, int alarm, int64_t before, int64_t after_due,
                                int64_t after_id, int limit, gr_case_fn fn, void *ctx)
 {
     sqlite3_stmt *q =
-        gr_sq_prepare(st, "SELECT " CASE_COLS " FROM cases WHERE resolve_due < ? AND (" CLOCK_RUNS
-                          ") AND alarm < ? AND id > ? ORDER BY id LIMIT ?");
+        gr_sq_prepare(st, "SELECT " CASE_COLS " FROM cases INDEXED BY cases_due WHERE (" CLOCK_RUNS
+                          ") AND alarm = ?1 AND (resolve_due, id) > (?2, ?3) AND resolve_due < ?4 "
+                          "ORDER BY resolve_due, id LIMIT ?5");
     if (!q)
         return GR_EDB;
-    sqlite3_bind_int64(q, 1, before);
-    sqlite3_bind_int(q, 2, below_alarm);
+    sqlite3_bind_int(q, 1, alarm);
+    sqlite3_bind_int64(q, 2, after_due);
     sqlite3_bind_int64(q, 3, after_id);
-    sqlite3_bind_int(q, 4, limit);
+    sqlite3_bind_int64(q, 4, before);
+    sqlite3_bind_int(q, 5, limit);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         struct gr_case c;
