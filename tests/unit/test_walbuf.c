@@ -26,8 +26,9 @@ static sqlite3 *open_db(const char *vfs)
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, vfs),
                      SQLITE_OK);
     sqlite3_busy_timeout(db, 5000);
-    assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                                      "PRAGMA cache_size=20; PRAGMA wal_autocheckpoint=0",
+    assert_int_equal(sqlite3_exec(db,
+                                  "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                                  "PRAGMA cache_size=20; PRAGMA wal_autocheckpoint=0",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     return db;
