@@ -666,18 +666,93 @@ enum gr_err gr_case_act(struct gr_store *st, int64_t id, unsigned actor, int64_t
 /* ---- the sweep ---- */
 
 #define SWEEP_PAGE 500
+#define SWEEP_MATTERS 256 /* the matters a sweep remembers the warning window of */
 
+/* A page of the rows a pass read: every one moves the cursor, the chosen are acted on. */
 struct due_page {
-    int64_t ids[SWEEP_PAGE], due[SWEEP_PAGE];
-    size_t n;
+    size_t n, n_read;
+    int64_t ids[SWEEP_PAGE], due[SWEEP_PAGE], last_due, last_id;
+    int version[SWEEP_PAGE];
+    char code[SWEEP_PAGE][GR_MATTER_CODE_MAX + 1];
 };
 
-static int collect(void *ctx, const struct gr_case *c)
+static int collect(void *ctx, const struct gr_case_due *c)
 {
     struct due_page *p = ctx;
+    p->last_due = c->resolve_due;
+    p->last_id = c->id;
+    p->n_read++;
     p->ids[p->n] = c->id;
-    p->due[p->n++] = c->resolve_due;
+    p->due[p->n] = c->resolve_due;
+    p->version[p->n] = c->matter_version;
+    snprintf(p->code[p->n], sizeof(p->code[0]), "%s", c->matter_code ? c->matter_code : "");
+    p->n++;
     return 0;
+}
+
+/* The yellow window of the matters met in one sweep: a quarter of the matter's resolution
+ * limit in working minutes, at least one working hour (the limit, not the time since
+ * filing: an escalated case starts a fresh limit). */
+struct windows {
+    size_t n;
+    int version[SWEEP_MATTERS];
+    char code[SWEEP_MATTERS][GR_MATTER_CODE_MAX + 1];
+    int64_t minutes[SWEEP_MATTERS];
+};
+
+static enum gr_err window_of(struct gr_store *st, struct windows *w, int version, const char *code,
+                             int64_t *out)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (w->version[i] == version && strcmp(w->code[i], code) == 0) {
+            *out = w->minutes[i];
+            return GR_OK;
+        }
+    const struct gr_calendar *cal;
+    struct gr_matter m;
+    enum gr_err e = gr_store_calendar(st, &cal);
+    if (!e)
+        e = gr_store_matter_get(st, version, code, &m);
+    if (e)
+        return e;
+    int day = 0;
+    for (int i = 0; i < cal->n_periods; i++)
+        day += cal->period_end[i] - cal->period_start[i];
+    int64_t total = m.resolve_unit == GR_TU_DAYS ? (int64_t)m.resolve_limit * day
+                                                 : (int64_t)m.resolve_limit * 60;
+    *out = total / 4 > 60 ? total / 4 : 60;
+    if (w->n < SWEEP_MATTERS) {
+        w->version[w->n] = version;
+        snprintf(w->code[w->n], sizeof(w->code[0]), "%s", code);
+        w->minutes[w->n++] = *out;
+    }
+    return GR_OK;
+}
+
+/* Keep the rows of the page within their yellow window (from the page alone: a sweep reads
+ * many more cases due within three days than it warns). */
+static enum gr_err keep_warned(struct gr_store *st, struct windows *w, int64_t now,
+                               struct due_page *p)
+{
+    const struct gr_calendar *cal;
+    enum gr_err e = gr_store_calendar(st, &cal);
+    size_t kept = 0;
+    for (size_t i = 0; i < p->n && !e; i++) {
+        int64_t window;
+        if ((e = window_of(st, w, p->version[i], p->code[i], &window)) == GR_ENOTFOUND) {
+            e = GR_OK;
+            continue;
+        }
+        if (e || p->due[i] <= now || gr_cal_minutes_between(cal, now, p->due[i]) > window)
+            continue;
+        p->ids[kept] = p->ids[i];
+        p->due[kept] = p->due[i];
+        p->version[kept] = p->version[i];
+        memcpy(p->code[kept], p->code[i], sizeof(p->code[0]));
+        kept++;
+    }
+    p->n = kept;
+    return e;
 }
 
 /* Mark a case's alarm (and overdue) without moving it. */
@@ -697,6 +772,8 @@ static enum gr_err mark_alarm(struct gr_store *st, const struct gr_case *before,
     return gr_store_case_update(st, before, &c, &ev, nt, n_nt);
 }
 
+/* Act on one case of a page: a red pass escalates or marks it red; a yellow one (the page
+ * kept the cases within their window) marks it yellow. */
 static enum gr_err sweep_one(struct gr_store *st, int64_t id, int64_t now, bool red, gr_sweep_fn fn,
                              void *ctx, struct gr_sweep_report *rep)
 {
@@ -704,24 +781,9 @@ static enum gr_err sweep_one(struct gr_store *st, int64_t id, int64_t now, bool 
     enum gr_err e = gr_store_case_get(st, id, &c);
     if (e)
         return e == GR_ENOTFOUND ? GR_OK : e;
-    rep->examined++;
     if (!red) {
-        /* Yellow: within a quarter of the matter's limit, at least one working hour (the
-         * limit, not the time since filing: an escalated case starts a fresh limit). */
-        const struct gr_calendar *cal;
-        struct gr_matter m;
-        if ((e = gr_store_calendar(st, &cal)) ||
-            (e = gr_store_matter_get(st, c.matter_version, c.matter_code, &m)))
-            return e == GR_ENOTFOUND ? GR_OK : e;
-        int day = 0;
-        for (int i = 0; i < cal->n_periods; i++)
-            day += cal->period_end[i] - cal->period_start[i];
-        int64_t total = m.resolve_unit == GR_TU_DAYS ? (int64_t)m.resolve_limit * day
-                                                     : (int64_t)m.resolve_limit * 60;
-        int64_t left = gr_cal_minutes_between(cal, now, c.resolve_due);
-        int64_t window = total / 4 > 60 ? total / 4 : 60;
-        if (c.alarm != 0 || c.resolve_due <= now || left > window)
-            return GR_OK;
+        if (c.alarm != 0 || c.resolve_due <= now)
+            return GR_OK; /* moved meanwhile */
         rep->yellow++;
         return mark_alarm(st, &c, 1, now);
     }
@@ -751,28 +813,34 @@ static enum gr_err sweep_one(struct gr_store *st, int64_t id, int64_t now, bool 
 /* One pass: the cases with this alarm due before `before`, in order of deadline. A case
  * acted on leaves the pass's range (a fresh deadline, or a higher alarm); one left alone
  * (moved meanwhile, or not yet in its due-soon window) is passed by the cursor. */
+/* One pass: the cases with this alarm due before `before`, in order of deadline. A case
+ * acted on leaves the pass's range (a fresh deadline, or a higher alarm); one left alone
+ * (moved meanwhile, or not yet in its due-soon window) is passed by the cursor. */
 static enum gr_err sweep_pass(struct gr_store *st, int64_t now, int alarm, int64_t before, bool red,
-                              gr_sweep_fn fn, void *ctx, struct gr_sweep_report *rep)
+                              struct windows *w, gr_sweep_fn fn, void *ctx,
+                              struct gr_sweep_report *rep)
 {
-    int64_t after_due = INT64_MIN, after_id = 0;
     struct due_page *p = malloc(sizeof(*p));
     if (!p)
         return GR_EINTERNAL;
+    p->last_due = INT64_MIN;
+    p->last_id = 0;
     enum gr_err e;
     for (;;) {
-        p->n = 0;
+        p->n = p->n_read = 0;
         if ((e = gr_store_begin(st)))
             break;
-        e = gr_store_cases_due(st, alarm, before, after_due, after_id, SWEEP_PAGE, collect, p);
+        e = gr_store_cases_due(st, alarm, before, p->last_due, p->last_id, SWEEP_PAGE, collect, p);
+        rep->examined += (int64_t)p->n_read;
+        if (!e && !red)
+            e = keep_warned(st, w, now, p);
         for (size_t i = 0; i < p->n && !e; i++)
             e = sweep_one(st, p->ids[i], now, red, fn, ctx, rep);
         if ((e = gr_store_end(st, e)))
             break;
         gr_store_release(st);
-        if (p->n < SWEEP_PAGE)
+        if (p->n_read < SWEEP_PAGE)
             break;
-        after_due = p->due[p->n - 1];
-        after_id = p->ids[p->n - 1];
     }
     free(p);
     return e;
@@ -782,13 +850,17 @@ enum gr_err gr_case_sweep(struct gr_store *st, int64_t now, gr_sweep_fn fn, void
                           struct gr_sweep_report *rep)
 {
     memset(rep, 0, sizeof(*rep));
+    struct windows *w = calloc(1, sizeof(*w));
+    if (!w)
+        return GR_EINTERNAL;
     /* Red first: past the deadline and not yet marked at the top of the ladder. */
-    enum gr_err e = sweep_pass(st, now, 0, now, true, fn, ctx, rep);
+    enum gr_err e = sweep_pass(st, now, 0, now, true, w, fn, ctx, rep);
     if (!e)
-        e = sweep_pass(st, now, 1, now, true, fn, ctx, rep);
+        e = sweep_pass(st, now, 1, now, true, w, fn, ctx, rep);
     /* Yellow: due within the next three days and not yet warned. */
     if (!e)
-        e = sweep_pass(st, now, 0, now + 3 * 86400, false, fn, ctx, rep);
+        e = sweep_pass(st, now, 0, now + 3 * 86400, false, w, fn, ctx, rep);
+    free(w);
     return e;
 }
 

@@ -35,6 +35,8 @@ enum gr_governance {
 enum gr_time_unit { GR_TU_NONE = 0, GR_TU_HOURS, GR_TU_DAYS }; /* working hours / days */
 
 #define GR_MATTER_MAX_CO 4
+/* Bytes of a matter's code at most: 32 characters of UTF-8. */
+#define GR_MATTER_CODE_MAX 128
 
 struct gr_matter {
     const char *code;       /* "M0101", unique within a version */

@@ -623,10 +623,17 @@ enum gr_err gr_store_cases_near(struct gr_store *st, int64_t community_id, const
                                 gr_case_fn fn, void *ctx);
 /* The sweep: cases accepted, dispatched or in progress with this alarm whose deadline
  * (resolve_due) is before `before`, in order of (deadline, id) after (after_due,
- * after_id). Read from an index of exactly those cases by alarm and deadline, so that a
- * sweep reads the cases it has to act on, not every open case. */
+ * after_id). Read from an index of exactly those cases by alarm and deadline, which holds
+ * what the sweep decides by (the matter), so that a sweep reads neither every open case
+ * nor the rows of those it passes over. The code lives until fn returns. */
+struct gr_case_due {
+    int64_t id, resolve_due;
+    int matter_version;
+    const char *matter_code;
+};
+typedef int (*gr_case_due_fn)(void *ctx, const struct gr_case_due *c);
 enum gr_err gr_store_cases_due(struct gr_store *st, int alarm, int64_t before, int64_t after_due,
-                               int64_t after_id, int limit, gr_case_fn fn, void *ctx);
+                               int64_t after_id, int limit, gr_case_due_fn fn, void *ctx);
 
 /* 吹哨报到: summoned departments. */
 struct gr_case_task {

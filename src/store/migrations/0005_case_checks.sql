@@ -21,10 +21,12 @@ UPDATE sqlite_schema
  WHERE type = 'table' AND name = 'cases';
 PRAGMA writable_schema = RESET;
 
--- The sweep's index: cases whose clock runs, by alarm and deadline, so that a sweep reads
--- only the cases that have come due since it last ran (newly overdue with no red alarm
--- yet, newly due soon with no alarm), not every open case as the sweep by cases_status
--- did. Its query names the same condition.
+-- The sweep's index: cases whose clock runs, by alarm, deadline and id (the sweep's order
+-- and cursor), so that a sweep reads only the cases that have come due since it last ran
+-- (newly overdue with no red alarm yet, due within three days with no alarm), not every
+-- open case as the sweep by cases_status did; with the status and the matter, which
+-- decide whether a case due soon is in its warning window, so that the cases passed over
+-- are read from the index alone. Its queries name the same condition.
 DROP INDEX cases_due;
-CREATE INDEX cases_due ON cases(alarm, resolve_due)
+CREATE INDEX cases_due ON cases(alarm, resolve_due, id, status, matter_version, matter_code)
     WHERE status = 'accepted' OR status = 'dispatched' OR status = 'in_progress';

@@ -1432,27 +1432,45 @@ enum gr_err gr_store_cases_near(struct gr_store *st, int64_t community_id, const
 #define CLOCK_RUNS "status = 'accepted' OR status = 'dispatched' OR status = 'in_progress'"
 
 enum gr_err gr_store_cases_due(struct gr_store *st, int alarm, int64_t before, int64_t after_due,
-                               int64_t after_id, int limit, gr_case_fn fn, void *ctx)
+                               int64_t after_id, int limit, gr_case_due_fn fn, void *ctx)
 {
-    sqlite3_stmt *q =
-        gr_sq_prepare(st, "SELECT " CASE_COLS " FROM cases INDEXED BY cases_due WHERE (" CLOCK_RUNS
-                          ") AND alarm = ?1 AND (resolve_due, id) > (?2, ?3) AND resolve_due < ?4 "
-                          "ORDER BY resolve_due, id LIMIT ?5");
-    if (!q)
-        return GR_EDB;
-    sqlite3_bind_int(q, 1, alarm);
-    sqlite3_bind_int64(q, 2, after_due);
-    sqlite3_bind_int64(q, 3, after_id);
-    sqlite3_bind_int64(q, 4, before);
-    sqlite3_bind_int(q, 5, limit);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        struct gr_case c;
-        read_case(NULL, q, &c);
-        if (fn(ctx, &c))
-            break;
+    /* Two ranges of the index, each found by a seek: the rest of the cursor's deadline
+     * (many cases share one, the end of a working day), then the later deadlines. As one
+     * condition, (resolve_due, id) > (?, ?), SQLite seeks by the deadline alone and steps
+     * over the cases of that deadline already read: a page cost more the further it was. */
+    static const char *const sql[2] = {
+        "SELECT id, resolve_due, matter_version, matter_code FROM cases INDEXED BY cases_due "
+        "WHERE (" CLOCK_RUNS ") AND alarm = ?1 AND resolve_due = ?2 AND id > ?3 "
+        "ORDER BY id LIMIT ?5",
+        "SELECT id, resolve_due, matter_version, matter_code FROM cases INDEXED BY cases_due "
+        "WHERE (" CLOCK_RUNS ") AND alarm = ?1 AND resolve_due > ?2 AND resolve_due < ?4 "
+        "ORDER BY resolve_due, id LIMIT ?5"};
+    int n = 0, rc = SQLITE_DONE;
+    enum gr_err e = GR_OK;
+    for (int k = after_due < before ? 0 : 1; k < 2 && !e && n < limit && rc == SQLITE_DONE; k++) {
+        sqlite3_stmt *q = gr_sq_prepare(st, sql[k]);
+        if (!q)
+            return GR_EDB;
+        sqlite3_bind_int(q, 1, alarm);
+        sqlite3_bind_int64(q, 2, after_due);
+        if (k == 0)
+            sqlite3_bind_int64(q, 3, after_id);
+        else
+            sqlite3_bind_int64(q, 4, before);
+        sqlite3_bind_int(q, 5, limit - n);
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            struct gr_case_due c = {sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1),
+                                    sqlite3_column_int(q, 2),
+                                    (const char *)sqlite3_column_text(q, 3)};
+            n++;
+            if (fn(ctx, &c)) {
+                rc = SQLITE_OK; /* stopped by the caller */
+                break;
+            }
+        }
+        e = gr_sq_each_end(st, q, rc == SQLITE_OK ? SQLITE_DONE : rc);
     }
-    return gr_sq_each_end(st, q, rc);
+    return e;
 }
 
 /* ---- summoned departments ---- */
