@@ -164,3 +164,11 @@ bench/intake.sh
 # 8. Cases: lists, figures and the sweep on a store of 10 million (CASES=N to change; the
 #    database is made once, ~10 minutes, and kept in bench/out/cases.db).
 bench/cases.sh
+
+# 9. The sweep over a backlog of a million open cases: a city with a million cases of
+#    history, then a million more filed, accepted and dispatched over the last 30 days
+#    (bench_sweep; ~8 minutes; bench/out/backlog.db, made afresh each run).
+rm -f "$OUT"/backlog.db*
+$BIN demo --db "$OUT/backlog.db" --scale city --cases 1000000 > /dev/null
+build/bench/bench_sweep "$OUT/backlog.db" 1000000
+rm -f "$OUT"/backlog.db*

@@ -813,9 +813,6 @@ static enum gr_err sweep_one(struct gr_store *st, int64_t id, int64_t now, bool 
 /* One pass: the cases with this alarm due before `before`, in order of deadline. A case
  * acted on leaves the pass's range (a fresh deadline, or a higher alarm); one left alone
  * (moved meanwhile, or not yet in its due-soon window) is passed by the cursor. */
-/* One pass: the cases with this alarm due before `before`, in order of deadline. A case
- * acted on leaves the pass's range (a fresh deadline, or a higher alarm); one left alone
- * (moved meanwhile, or not yet in its due-soon window) is passed by the cursor. */
 static enum gr_err sweep_pass(struct gr_store *st, int64_t now, int alarm, int64_t before, bool red,
                               struct windows *w, gr_sweep_fn fn, void *ctx,
                               struct gr_sweep_report *rep)
