@@ -40,6 +40,8 @@ struct throttle_slot {
 #define BATCH_MAX 512
 /* The log (in pages) past which the checkpointer makes the writer start it over: 16 MiB. */
 #define LOG_RESTART_PAGES 4096
+/* Pages left to copy at most when the writer is paused for the restart. */
+#define LOG_RESTART_REST 256
 
 struct gr_server {
     struct gr_server_config cfg;
@@ -894,6 +896,12 @@ static void *checkpointer_main(void *arg)
         pthread_mutex_unlock(&s->wlock);
         int log = 0, done = 0;
         enum gr_err e = gr_store_checkpoint(st, false, &log, &done);
+        /* Before a restart, passive passes again while they copy much (what the writer
+         * added during the last one), so that the writer waits for little. */
+        for (int pass = 0;
+             e == GR_OK && log >= LOG_RESTART_PAGES && log - done > LOG_RESTART_REST && pass < 4;
+             pass++)
+            e = gr_store_checkpoint(st, false, &log, &done);
         pthread_mutex_lock(&s->wlock);
         if (e == GR_OK && log >= LOG_RESTART_PAGES) {
             /* Between two batches, so that the restart need not wait for the write lock. */
