@@ -2,7 +2,9 @@
 # run.sh - the benchmarks of docs/PERFORMANCE.md, on this machine, in one run.
 #
 #   bench/run.sh            everything (builds bench/out/city.db once: ~3 minutes, and
-#                           bench/out/cases.db with 10 million cases once: ~10 minutes)
+#                           bench/out/cases.db with 10 million cases once: ~15 minutes;
+#                           the backlog of a million open cases each run: ~9 minutes, of
+#                           which 4 are the sweep catching up on 900,000 overdue cases)
 #   bench/run.sh --fresh    rebuild the city database and time it
 #
 # Figures print as "name: value"; copy them with the machine and the date into
