@@ -715,11 +715,9 @@ static enum gr_err window_of(struct gr_store *st, struct windows *w, int version
         e = gr_store_matter_get(st, version, code, &m);
     if (e)
         return e;
-    int day = 0;
-    for (int i = 0; i < cal->n_periods; i++)
-        day += cal->period_end[i] - cal->period_start[i];
-    int64_t total = m.resolve_unit == GR_TU_DAYS ? (int64_t)m.resolve_limit * day
-                                                 : (int64_t)m.resolve_limit * 60;
+    int64_t total = m.resolve_unit == GR_TU_DAYS
+                        ? (int64_t)m.resolve_limit * gr_cal_day_minutes(cal)
+                        : (int64_t)m.resolve_limit * 60;
     *out = total / 4 > 60 ? total / 4 : 60;
     if (w->n < SWEEP_MATTERS) {
         w->version[w->n] = version;

@@ -291,12 +291,17 @@ static bool usable(const struct gr_calendar *c)
            c->period_start[0] < c->period_end[c->n_periods - 1];
 }
 
+int64_t gr_cal_day_minutes(const struct gr_calendar *c)
+{
+    int64_t m = 0;
+    for (int i = 0; i < c->n_periods; i++)
+        m += c->period_end[i] - c->period_start[i];
+    return m;
+}
+
 static int64_t day_work_s(const struct gr_calendar *c)
 {
-    int64_t s = 0;
-    for (int i = 0; i < c->n_periods; i++)
-        s += (int64_t)(c->period_end[i] - c->period_start[i]) * 60;
-    return s;
+    return gr_cal_day_minutes(c) * 60;
 }
 
 /* ---- Working time ----------------------------------------------------------------------- */

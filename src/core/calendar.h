@@ -72,6 +72,8 @@ int64_t gr_cal_add_minutes(const struct gr_calendar *c, int64_t t, int64_t minut
  * or not t's own date is one; 0 days is the close of t's date if it is a working day and
  * t is before its close, else of the next working day. */
 int64_t gr_cal_add_days(const struct gr_calendar *c, int64_t t, int days);
+/* Working minutes in a working day: the periods' total. */
+int64_t gr_cal_day_minutes(const struct gr_calendar *c);
 /* Working minutes between a and b (0 when b <= a). */
 int64_t gr_cal_minutes_between(const struct gr_calendar *c, int64_t a, int64_t b);
 
