@@ -43,8 +43,9 @@ void gr_api_delete(struct gr_req *r, const struct gr_kind *k, int64_t id);
 bool gr_api_one_of(const char *s, const char *const *list); /* NULL-ended list */
 /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" to Unix seconds (no reply). */
 bool gr_api_parse_time(const char *s, int64_t *out);
-/* Unix seconds as that text, or null for 0. */
+/* Unix seconds as that text, or null for 0; and the text alone. */
 json_t *gr_api_time(int64_t t);
+void gr_api_time_text(int64_t t, char out[32]);
 /* A string member: required or not, 1..max characters; *out NULL when absent. */
 bool gr_api_text(struct gr_req *r, json_t *obj, const char *name, bool required, size_t max,
                  const char **out);

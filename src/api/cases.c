@@ -595,14 +595,13 @@ void gr_api_intake(struct gr_req *r, const struct gr_intake *in, gr_intake_reply
 /* A moment as the API writes it (UTC, to the second), quoted; null for none. */
 static void add_time(struct gr_buf *b, const char *key, int64_t t)
 {
-    char text[32] = "null";
-    if (t) {
-        time_t tt = (time_t)t;
-        struct tm tm;
-        gmtime_r(&tt, &tm);
-        strftime(text, sizeof(text), "\"%Y-%m-%dT%H:%M:%SZ\"", &tm);
+    char text[32];
+    if (!t) {
+        gr_buf_printf(b, ",\"%s\":null", key);
+        return;
     }
-    gr_buf_printf(b, ",\"%s\":%s", key, text);
+    gr_api_time_text(t, text);
+    gr_buf_printf(b, ",\"%s\":\"%s\"", key, text);
 }
 
 static void intake_reply(struct gr_req *r, const struct gr_case *c, const struct gr_case_fail *f)

@@ -23,15 +23,20 @@ bool gr_api_parse_time(const char *s, int64_t *out)
     return gr_time_parse(s, GR_TIME_UTC, 0, out);
 }
 
+void gr_api_time_text(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 json_t *gr_api_time(int64_t t)
 {
     if (!t)
         return json_null();
     char buf[32];
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    gr_api_time_text(t, buf);
     return json_string(buf);
 }
 
