@@ -13,41 +13,8 @@
 #include <time.h>
 
 #include "api/case_ops.h"
+#include "grids.h"
 #include "store/store.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct grids {
-    struct gr_anc *anc;
-    double *lat, *lon;
-    size_t n, cap;
-};
-
-static int grid_row(void *ctx, const struct gr_row *row)
-{
-    struct grids *g = ctx;
-    const struct gr_kind *k = gr_kind_get(GR_K_NODES);
-    int la = gr_kind_field(k, "lat", 3), lo = gr_kind_field(k, "lon", 3);
-    if (g->n == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 256;
-        g->anc = realloc(g->anc, g->cap * sizeof(*g->anc));
-        g->lat = realloc(g->lat, g->cap * sizeof(double));
-        g->lon = realloc(g->lon, g->cap * sizeof(double));
-        if (!g->anc || !g->lat || !g->lon)
-            return 1;
-    }
-    g->anc[g->n] = row->anc;
-    g->anc[g->n].id[GR_LEVEL_GRID] = row->id;
-    g->lat[g->n] = la >= 0 ? row->vals[la].d : 0;
-    g->lon[g->n] = lo >= 0 ? row->vals[lo].d : 0;
-    g->n++;
-    return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -65,20 +32,10 @@ int main(int argc, char **argv)
         gr_store_sync_commits(st, false);
     /* Every grid with its ancestors, and a grid-level matter of the published list. */
     struct grids g = {0};
-    const struct gr_kind *k = gr_kind_get(GR_K_NODES);
-    struct gr_query q;
-    memset(&q, 0, sizeof(q));
-    q.all = true;
-    q.n_filters = 1;
-    q.filter_field[0] = gr_kind_field(k, "level", 5);
-    q.filter_value[0] = (struct gr_value){.present = true, .s = "grid", .len = 4};
-    q.limit = 1000000;
-    bool more;
-    if (gr_store_list(st, k, &q, grid_row, &g, &more) != GR_OK || !g.n) {
+    if (!grids_load(st, &g)) {
         fprintf(stderr, "bench_intake: no grids in %s\n", argv[1]);
         return 1;
     }
-    gr_store_release(st);
     double write = 0, commit = 0, t0 = now_s();
     unsigned seed = 7;
     for (long done = 0; done < n;) {
@@ -121,6 +78,7 @@ int main(int argc, char **argv)
     int log = 0, copied = 0;
     gr_store_checkpoint(st, false, &log, &copied);
     printf("log pages per batch: %.1f\n", (double)log / ((double)n / (double)batch));
+    grids_free(&g);
     gr_store_close(st);
     return 0;
 }

@@ -18,45 +18,12 @@
 #include <time.h>
 
 #include "api/case_ops.h"
+#include "grids.h"
 #include "store/store.h"
 
 #define DAY_S 86400
 #define BATCH 1000
 #define MAX_MATTERS 64
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct grids {
-    struct gr_anc *ancs;
-    double *lat, *lon;
-    size_t n, cap;
-};
-
-static int grid_row(void *ctx, const struct gr_row *row)
-{
-    struct grids *g = ctx;
-    const struct gr_kind *k = gr_kind_get(GR_K_NODES);
-    int la = gr_kind_field(k, "lat", 3), lo = gr_kind_field(k, "lon", 3);
-    if (g->n == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 256;
-        g->ancs = realloc(g->ancs, g->cap * sizeof(*g->ancs));
-        g->lat = realloc(g->lat, g->cap * sizeof(double));
-        g->lon = realloc(g->lon, g->cap * sizeof(double));
-        if (!g->ancs || !g->lat || !g->lon)
-            return 1;
-    }
-    g->ancs[g->n] = row->anc;
-    g->ancs[g->n].id[GR_LEVEL_GRID] = row->id;
-    g->lat[g->n] = la >= 0 ? row->vals[la].d : 0;
-    g->lon[g->n] = lo >= 0 ? row->vals[lo].d : 0;
-    g->n++;
-    return 0;
-}
 
 /* The codes of the grid-level matters of a version (小事不出网格: they can climb the
  * whole ladder). */
@@ -143,26 +110,17 @@ static int act(struct gr_store *st, const struct gr_principal *admin, const stru
 static int add_cases(struct gr_store *st, const char *path, long n, int64_t now)
 {
     struct grids g = {0};
-    const struct gr_kind *k = gr_kind_get(GR_K_NODES);
-    struct gr_query q;
-    memset(&q, 0, sizeof(q));
-    q.all = true;
-    q.n_filters = 1;
-    q.filter_field[0] = gr_kind_field(k, "level", 5);
-    q.filter_value[0] = (struct gr_value){.present = true, .s = "grid", .len = 4};
-    q.limit = 1000000;
-    bool more;
-    if (gr_store_list(st, k, &q, grid_row, &g, &more) != GR_OK || !g.n) {
+    if (!grids_load(st, &g)) {
         fprintf(stderr, "bench_sweep: no grids in %s\n", path);
         return 1;
     }
-    gr_store_release(st);
     int version;
     struct matters ms = {0};
     if (gr_store_matter_current(st, now - 30 * DAY_S, &version) != GR_OK) {
         fprintf(stderr, "bench_sweep: no responsibility list published 30 days ago\n");
         return 1;
     }
+    bool more;
     do {
         if (gr_store_matters(st, version, *ms.last ? ms.last : NULL, 100, matter_row, &ms, &more) !=
             GR_OK)
@@ -194,7 +152,7 @@ static int add_cases(struct gr_store *st, const char *path, long n, int64_t now)
                                    .has_point = true,
                                    .lat = g.lat[where],
                                    .lon = g.lon[where],
-                                   .anc = g.ancs[where],
+                                   .anc = g.anc[where],
                                    .requester_user_id = 1,
                                    .actor_user_id = 1,
                                    .now = at};
@@ -219,9 +177,7 @@ static int add_cases(struct gr_store *st, const char *path, long n, int64_t now)
     double total = now_s() - t0;
     printf("cases added: %ld (intake, accept, dispatch) in %.1f s\n", n, total);
     printf("adding cases/s: %.0f\n", (double)n / total);
-    free(g.ancs);
-    free(g.lat);
-    free(g.lon);
+    grids_free(&g);
     return 0;
 }
 
